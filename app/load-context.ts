@@ -1,0 +1,26 @@
+// What every loader and action receives from the server process (server/http.ts builds it).
+// Routes reach the database and the outbox only through this.
+import type { CountryCode } from 'libphonenumber-js';
+import type { RateLimiter } from './security/rate-limit';
+import type { TicketContext } from './tickets/context';
+
+export interface RedressContext {
+  tickets: TicketContext;
+  publicUrl: string;
+  defaultPhoneRegion: CountryCode;
+  /** Tells the outbox dispatcher that rows were committed, so they go out at once. */
+  kickOutbox(): void;
+  rateLimiter: RateLimiter;
+  clientIp: string;
+  requestId: string;
+  now(): Date;
+}
+
+declare module '@remix-run/node' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface AppLoadContext extends RedressContext {}
+}
+declare module '@remix-run/server-runtime' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface AppLoadContext extends RedressContext {}
+}

@@ -1,0 +1,300 @@
+// intake(): the one entry every channel uses. Finds or creates the customer, threads the
+// message into a ticket or opens one, stores the message, its attachments, events and outbox
+// rows, all in one write transaction. The same provider message id twice is a no-op.
+import type { InboundMessage } from '../../channels/types';
+import { writeTransaction, type Tx } from '../../db/client';
+import type { Cause, Channel, ContactKind, Language, Priority, Product, TicketKind } from '../../db/constants';
+import {
+  addContacts,
+  completeCustomer,
+  findCustomerIdByNumber,
+  findCustomerIdsByContacts,
+  insertCustomer,
+  type ContactInput,
+} from '../../db/store/customers';
+import { queueOutbox } from '../../db/store/outbox';
+import {
+  appendEvent,
+  findMessageByProviderId,
+  findTicketById,
+  insertAttachments,
+  insertMessage,
+  insertTicket,
+  insertTrackingToken,
+  nextReferenceNumber,
+  touchTicket,
+  type TicketRow,
+} from '../../db/store/tickets';
+import { emailAcknowledgement, smsAcknowledgement } from './acknowledgement';
+import { discardAttachmentFiles, prepareAttachments, type StoredFile } from './attachment-store.server';
+import { runHooks, type TicketContext } from './context';
+import { detectLanguage } from './language';
+import { formatReference } from './reference';
+import { subjectFromText } from './subject';
+import { resolveThread } from './threading.server';
+import { hashToken, newTrackingToken, trackingUrl } from './tracking-token.server';
+
+// The channel vocabularies of channels/ and db/ must stay the same.
+const _sameChannels: Channel = '' as InboundMessage['channel'];
+void _sameChannels;
+
+/** What the web form, the staff "log a call" form and the API know beyond the message itself. */
+export interface TicketFields {
+  kind?: TicketKind;
+  feedbackType?: 'suggestion' | 'compliment' | null;
+  product?: Product | null;
+  cause?: Cause | null;
+  priority?: Priority;
+  occurredOn?: string | null;
+  amountMinor?: number | null;
+  currency?: string | null;
+  outcomeWanted?: string | null;
+  customerNumber?: string | null;
+  consentToContact?: boolean;
+  /** Staff member who logged a phone call or branch visit. */
+  loggedBy?: number | null;
+}
+
+export interface IntakeResult {
+  ticketId: number;
+  reference: string;
+  customerId: number;
+  messageId: number;
+  /** A new ticket was opened (false when the message joined one). */
+  created: boolean;
+  /** The provider message id was seen before: nothing changed. */
+  duplicate: boolean;
+  /** The tracking token of a new ticket; shown once, on the confirmation page. */
+  trackingToken: string | null;
+}
+
+export function contactsOf(sender: InboundMessage['sender']): ContactInput[] {
+  const out: ContactInput[] = [];
+  if (sender.email) out.push({ kind: 'email' satisfies ContactKind, value: sender.email.toLowerCase() });
+  if (sender.phone) out.push({ kind: 'phone' satisfies ContactKind, value: sender.phone });
+  return out;
+}
+
+export function intake(
+  ctx: TicketContext,
+  message: InboundMessage,
+  fields: TicketFields = {},
+  now: Date = message.receivedAt,
+): IntakeResult {
+  if (message.sender.email) message = { ...message, sender: { ...message.sender, email: message.sender.email.toLowerCase() } };
+  const files = prepareAttachments(ctx.attachmentDir, message.attachments);
+  try {
+    const result = writeTransaction(ctx.db, (tx) => intakeInTransaction(ctx, tx, message, fields, files, now));
+    if (result.duplicate) discardAttachmentFiles(ctx.attachmentDir, files);
+    return result;
+  } catch (error) {
+    discardAttachmentFiles(ctx.attachmentDir, files);
+    throw error;
+  }
+}
+
+function intakeInTransaction(
+  ctx: TicketContext,
+  tx: Tx,
+  message: InboundMessage,
+  fields: TicketFields,
+  files: StoredFile[],
+  now: Date,
+): IntakeResult {
+  const seen = findMessageByProviderId(tx, message.channel, message.providerMessageId);
+  if (seen) {
+    const ticket = findTicketById(tx, seen.ticketId)!;
+    return {
+      ticketId: ticket.id,
+      reference: ticket.reference,
+      customerId: ticket.customerId,
+      messageId: seen.id,
+      created: false,
+      duplicate: true,
+      trackingToken: null,
+    };
+  }
+
+  const contacts = contactsOf(message.sender);
+  const language: Language = message.language ?? detectLanguage(`${message.subject ?? ''} ${message.text}`);
+  const thread = resolveThread(tx, { hints: message.threadHints, contacts, now, allowNew: message.automated === undefined });
+
+  let ticket: TicketRow | undefined = thread.ticket;
+  const customerId = ticket?.customerId ?? findOrCreateCustomer(tx, message, fields, contacts, language, now);
+  if (ticket) {
+    addContacts(tx, customerId, contacts, now);
+  }
+
+  let trackingToken: string | null = null;
+  const created = ticket === undefined;
+  if (!ticket) {
+    const kind = fields.kind ?? 'complaint';
+    const year = now.getUTCFullYear();
+    const reference = formatReference(kind, year, nextReferenceNumber(tx, kind, year));
+    ticket = insertTicket(tx, {
+      reference,
+      kind,
+      feedbackType: kind === 'feedback' ? (fields.feedbackType ?? null) : null,
+      channel: message.channel,
+      status: 'new',
+      priority: fields.priority ?? 'normal',
+      product: fields.product ?? null,
+      cause: fields.cause ?? null,
+      subject: message.subject?.trim() || subjectFromText(message.text),
+      customerId,
+      level: 0,
+      language,
+      occurredOn: fields.occurredOn ?? null,
+      amountMinor: fields.amountMinor ?? null,
+      currency: fields.amountMinor != null ? (fields.currency ?? 'CNY') : null,
+      outcomeWanted: fields.outcomeWanted ?? null,
+      consentToContact: fields.consentToContact ?? false,
+      createdAt: now,
+      updatedAt: now,
+      lastMessageAt: now,
+    });
+    trackingToken = newTrackingToken();
+    insertTrackingToken(tx, ticket.id, hashToken(trackingToken), now);
+    appendEvent(tx, {
+      ticketId: ticket.id,
+      type: 'ticket.created',
+      actorType: fields.loggedBy ? 'staff' : 'client',
+      actorId: fields.loggedBy ? String(fields.loggedBy) : null,
+      data: { channel: message.channel, kind },
+      public: true,
+      at: now,
+    });
+  }
+
+  const stored = insertMessage(tx, {
+    ticketId: ticket.id,
+    direction: 'in',
+    channel: message.channel,
+    authorType: fields.loggedBy ? 'staff' : 'client',
+    authorStaffId: fields.loggedBy ?? null,
+    senderAddress: message.sender.email ?? message.sender.phone ?? message.sender.other ?? null,
+    senderName: message.sender.name ?? null,
+    subject: message.subject ?? null,
+    text: message.text,
+    html: message.html ?? null,
+    providerMessageId: message.providerMessageId,
+    meta: message.meta || message.automated ? JSON.stringify({ ...message.meta, automated: message.automated }) : null,
+    createdAt: now,
+  });
+  insertAttachments(
+    tx,
+    files.map((f) => ({ ...f, messageId: stored.id, ticketId: ticket.id, createdAt: now, nextAttemptAt: f.state === 'pending' ? now : null })),
+  );
+  appendEvent(tx, {
+    ticketId: ticket.id,
+    type: 'message.received',
+    actorType: 'client',
+    data: { messageId: stored.id, channel: message.channel, attachments: files.length, automated: message.automated ?? null },
+    public: true,
+    at: now,
+  });
+
+  if (!created) {
+    const reopened = ticket.status === 'resolved' && message.automated === undefined;
+    const status = ticket.status === 'pending' || reopened ? 'open' : ticket.status;
+    touchTicket(tx, ticket.id, { status, lastMessageAt: now, resolvedAt: reopened ? null : ticket.resolvedAt, now });
+    if (status !== ticket.status) {
+      appendEvent(tx, {
+        ticketId: ticket.id,
+        type: reopened ? 'ticket.reopened' : 'status.changed',
+        actorType: 'client',
+        data: { from: ticket.status, to: status },
+        public: true,
+        at: now,
+      });
+    }
+  }
+
+  if (created && message.automated === undefined) {
+    queueAcknowledgements(tx, ticket, message, trackingToken!, ctx.publicUrl, fields, now);
+  }
+
+  runHooks(ctx, tx, { ticketId: ticket.id, trigger: created ? 'ticket.created' : 'message.received', messageId: stored.id, now });
+
+  return {
+    ticketId: ticket.id,
+    reference: ticket.reference,
+    customerId,
+    messageId: stored.id,
+    created,
+    duplicate: false,
+    trackingToken,
+  };
+}
+
+function findOrCreateCustomer(
+  tx: Tx,
+  message: InboundMessage,
+  fields: TicketFields,
+  contacts: ContactInput[],
+  language: Language,
+  now: Date,
+): number {
+  const known = findCustomerIdsByContacts(tx, contacts);
+  // Email first: it is the more specific identity when a client gives both.
+  let customerId = contacts.map((c) => known.get(`${c.kind}:${c.value}`)).find((id) => id !== undefined);
+  if (customerId === undefined && fields.customerNumber) customerId = findCustomerIdByNumber(tx, fields.customerNumber);
+  const name = message.sender.name?.trim() || null;
+  if (customerId === undefined) {
+    customerId = insertCustomer(tx, { name, customerNumber: fields.customerNumber ?? null, language, now });
+  } else {
+    completeCustomer(tx, customerId, { name, customerNumber: fields.customerNumber ?? null, now });
+  }
+  addContacts(tx, customerId, contacts, now);
+  return customerId;
+}
+
+function queueAcknowledgements(
+  tx: Tx,
+  ticket: TicketRow,
+  message: InboundMessage,
+  token: string,
+  publicUrl: string,
+  fields: TicketFields,
+  now: Date,
+): void {
+  const ack = {
+    reference: ticket.reference,
+    kind: ticket.kind,
+    language: ticket.language,
+    name: message.sender.name ?? null,
+    link: trackingUrl(publicUrl, token),
+  };
+  // A call logged by staff is acknowledged only when the client agreed to be contacted.
+  if (fields.loggedBy && !fields.consentToContact) return;
+  if (message.sender.email) {
+    const { subject, body } = emailAcknowledgement(ack);
+    queueOutbox(tx, {
+      channel: 'email',
+      recipient: message.sender.email,
+      subject,
+      body,
+      headers: { 'Auto-Submitted': 'auto-replied' },
+      purpose: 'ack',
+      ticketId: ticket.id,
+      now,
+    });
+  }
+  if (message.sender.phone) {
+    queueOutbox(tx, {
+      channel: 'sms',
+      recipient: message.sender.phone,
+      body: smsAcknowledgement(ack),
+      purpose: 'ack',
+      ticketId: ticket.id,
+      now,
+    });
+  }
+  appendEvent(tx, {
+    ticketId: ticket.id,
+    type: 'ack.queued',
+    actorType: 'system',
+    data: { email: Boolean(message.sender.email), sms: Boolean(message.sender.phone) },
+    at: now,
+  });
+}

@@ -1,0 +1,52 @@
+// Opens the embedded SQLite database with the pragmas Redress relies on and applies the
+// committed migrations. Everything else reaches the database through the `Db` handle.
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import * as schema from './schema';
+
+export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+/** The handle a transaction body receives; it has the same query API as `Db`. */
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+export type DbSync = 'full' | 'normal';
+
+export interface OpenDbOptions {
+  /** `file:path`, a bare path, or `:memory:`. */
+  url: string;
+  sync?: DbSync;
+  migrate?: boolean;
+}
+
+const MIGRATIONS = resolve(dirname(fileURLToPath(import.meta.url)), 'migrations');
+
+export function filePathFromUrl(url: string): string {
+  if (url === ':memory:') return url;
+  return url.startsWith('file:') ? url.slice('file:'.length) : url;
+}
+
+export function openDb({ url, sync = 'full', migrate: runMigrations = true }: OpenDbOptions): Db {
+  const path = filePathFromUrl(url);
+  if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
+  const client = new Database(path);
+  client.pragma('journal_mode = WAL');
+  // FULL: an acknowledged write survives power loss, not only a crash (see docs/RELIABILITY.md).
+  client.pragma(`synchronous = ${sync === 'full' ? 'FULL' : 'NORMAL'}`);
+  client.pragma('foreign_keys = ON');
+  client.pragma('busy_timeout = 5000');
+  const db = drizzle(client, { schema }) as Db;
+  if (runMigrations) migrate(db, { migrationsFolder: MIGRATIONS });
+  return db;
+}
+
+/**
+ * Runs `fn` as one write transaction. BEGIN IMMEDIATE takes the write lock up front, so two
+ * writers queue on busy_timeout instead of failing with SQLITE_BUSY half-way through.
+ * The body must be synchronous: no await, no network.
+ */
+export function writeTransaction<T>(db: Db, fn: (tx: Tx) => T): T {
+  return db.transaction(fn, { behavior: 'immediate' });
+}

@@ -1,0 +1,4 @@
+export * from './customers';
+export * from './staff';
+export * from './tickets';
+export * from './outbox';

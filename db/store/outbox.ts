@@ -1,0 +1,108 @@
+// Outbox rows: queued inside the transaction of the change that caused them, claimed and
+// settled by the dispatcher after commit.
+import { and, eq, inArray, lte, or, sql } from 'drizzle-orm';
+import type { Db, Tx } from '../client';
+import type { OutboxChannel } from '../constants';
+import { outbox } from '../schema';
+
+export type OutboxRow = typeof outbox.$inferSelect;
+
+export interface QueueInput {
+  channel: OutboxChannel;
+  recipient: string;
+  subject?: string | null;
+  body: string;
+  html?: string | null;
+  headers?: Record<string, string>;
+  purpose: string;
+  ticketId?: number | null;
+  messageId?: number | null;
+  now: Date;
+}
+
+export function queueOutbox(tx: Tx, input: QueueInput): number {
+  return tx
+    .insert(outbox)
+    .values({
+      channel: input.channel,
+      recipient: input.recipient,
+      subject: input.subject ?? null,
+      body: input.body,
+      html: input.html ?? null,
+      headers: input.headers ? JSON.stringify(input.headers) : null,
+      purpose: input.purpose,
+      ticketId: input.ticketId ?? null,
+      messageId: input.messageId ?? null,
+      status: 'queued',
+      nextAttemptAt: input.now,
+      createdAt: input.now,
+    })
+    .returning({ id: outbox.id })
+    .get().id;
+}
+
+/**
+ * Claims up to `limit` due rows of the given channels: queued rows whose time has come, and
+ * rows left `sending` by a dispatcher that died (lease expired). One statement, so two
+ * dispatchers never claim the same row.
+ */
+export function claimDueOutbox(
+  db: Db,
+  { channels, now, leaseMs, limit }: { channels: OutboxChannel[]; now: Date; leaseMs: number; limit: number },
+): OutboxRow[] {
+  if (channels.length === 0) return [];
+  const due = db
+    .select({ id: outbox.id })
+    .from(outbox)
+    .where(
+      and(
+        // Written literally so the planner matches the partial index outbox_due_idx.
+        sql`${outbox.status} in ('queued', 'sending')`,
+        inArray(outbox.channel, channels),
+        lte(outbox.nextAttemptAt, now),
+        or(eq(outbox.status, 'queued'), and(eq(outbox.status, 'sending'), lte(outbox.leaseUntil, now))),
+      ),
+    )
+    .orderBy(outbox.nextAttemptAt)
+    .limit(limit);
+  return db.transaction(
+    (tx) =>
+      tx
+        .update(outbox)
+        .set({
+          status: 'sending',
+          leaseUntil: new Date(now.getTime() + leaseMs),
+          nextAttemptAt: new Date(now.getTime() + leaseMs),
+          attempts: sql`${outbox.attempts} + 1`,
+        })
+        .where(inArray(outbox.id, due))
+        .returning()
+        .all(),
+    { behavior: 'immediate' },
+  );
+}
+
+export function markOutboxSent(db: Db, id: number, providerId: string | null, now: Date): void {
+  db.update(outbox)
+    .set({ status: 'sent', providerId, sentAt: now, leaseUntil: null, lastError: null })
+    .where(and(eq(outbox.id, id), eq(outbox.status, 'sending')))
+    .run();
+}
+
+export function markOutboxFailed(db: Db, id: number, error: string): void {
+  db.update(outbox)
+    .set({ status: 'failed', lastError: error, leaseUntil: null })
+    .where(and(eq(outbox.id, id), eq(outbox.status, 'sending')))
+    .run();
+}
+
+export function rescheduleOutbox(db: Db, id: number, error: string, nextAttemptAt: Date): void {
+  db.update(outbox)
+    .set({ status: 'queued', lastError: error, nextAttemptAt, leaseUntil: null })
+    .where(and(eq(outbox.id, id), eq(outbox.status, 'sending')))
+    .run();
+}
+
+export function outboxOfTicket(tx: Tx | Db, ticketId: number): OutboxRow[] {
+  return tx.select().from(outbox).where(eq(outbox.ticketId, ticketId)).orderBy(outbox.id).all();
+}

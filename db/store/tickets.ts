@@ -1,0 +1,168 @@
+// Ticket, message, attachment, event and tracking-token writes and the reads that intake and
+// the portal need. Every function takes the transaction it runs in.
+import { and, desc, eq, gte, inArray, or, sql } from 'drizzle-orm';
+import type { Tx } from '../client';
+import type { ActorType, Channel, MessageDirection, TicketStatus } from '../constants';
+import { attachments, events, messages, referenceCounters, ticketFlags, tickets, trackingTokens } from '../schema';
+
+export type TicketRow = typeof tickets.$inferSelect;
+export type NewTicket = typeof tickets.$inferInsert;
+export type MessageRow = typeof messages.$inferSelect;
+export type NewMessage = typeof messages.$inferInsert;
+export type NewAttachment = typeof attachments.$inferInsert;
+export type EventRow = typeof events.$inferSelect;
+
+/** Next number in the (prefix, year) sequence. Runs inside the write transaction, so no two tickets share one. */
+export function nextReferenceNumber(tx: Tx, prefix: string, year: number): number {
+  const row = tx
+    .insert(referenceCounters)
+    .values({ prefix, year, last: 1 })
+    .onConflictDoUpdate({
+      target: [referenceCounters.prefix, referenceCounters.year],
+      set: { last: sql`${referenceCounters.last} + 1` },
+    })
+    .returning({ last: referenceCounters.last })
+    .get();
+  return row!.last;
+}
+
+export function insertTicket(tx: Tx, values: NewTicket): TicketRow {
+  return tx.insert(tickets).values(values).returning().get();
+}
+
+export function findTicketById(tx: Tx, id: number): TicketRow | undefined {
+  return tx.select().from(tickets).where(eq(tickets.id, id)).get();
+}
+
+export function findTicketByReference(tx: Tx, reference: string): TicketRow | undefined {
+  return tx.select().from(tickets).where(eq(tickets.reference, reference)).get();
+}
+
+/** The customer's most recent ticket that is open, or resolved since `resolvedSince`. */
+export function findRecentOpenTicket(tx: Tx, customerId: number, resolvedSince: Date): TicketRow | undefined {
+  return tx
+    .select()
+    .from(tickets)
+    .where(
+      and(
+        eq(tickets.customerId, customerId),
+        or(
+          inArray(tickets.status, ['new', 'open', 'pending']),
+          and(eq(tickets.status, 'resolved'), gte(tickets.resolvedAt, resolvedSince)),
+        ),
+      ),
+    )
+    .orderBy(desc(tickets.lastMessageAt))
+    .limit(1)
+    .get();
+}
+
+export function findMessageByProviderId(tx: Tx, channel: Channel, providerMessageId: string): MessageRow | undefined {
+  return tx
+    .select()
+    .from(messages)
+    .where(and(eq(messages.channel, channel), eq(messages.providerMessageId, providerMessageId)))
+    .get();
+}
+
+export function insertMessage(tx: Tx, values: NewMessage): MessageRow {
+  return tx.insert(messages).values(values).returning().get();
+}
+
+export function insertAttachments(tx: Tx, rows: NewAttachment[]): void {
+  if (rows.length > 0) tx.insert(attachments).values(rows).run();
+}
+
+export interface EventInput {
+  ticketId: number;
+  type: string;
+  actorType: ActorType;
+  actorId?: string | null;
+  data?: Record<string, unknown>;
+  public?: boolean;
+  at: Date;
+}
+
+/** Events are append-only: this module has no function that updates or deletes one. */
+export function appendEvent(tx: Tx, e: EventInput): void {
+  tx.insert(events)
+    .values({
+      ticketId: e.ticketId,
+      type: e.type,
+      actorType: e.actorType,
+      actorId: e.actorId ?? null,
+      data: JSON.stringify(e.data ?? {}),
+      public: e.public ?? false,
+      at: e.at,
+    })
+    .run();
+}
+
+export function touchTicket(
+  tx: Tx,
+  ticketId: number,
+  patch: { status?: TicketStatus; lastMessageAt?: Date; resolvedAt?: Date | null; now: Date },
+): void {
+  const { now, ...rest } = patch;
+  tx.update(tickets)
+    .set({ ...rest, updatedAt: now })
+    .where(eq(tickets.id, ticketId))
+    .run();
+}
+
+export function insertTrackingToken(tx: Tx, ticketId: number, tokenHash: string, now: Date): void {
+  tx.insert(trackingTokens).values({ tokenHash, ticketId, createdAt: now }).run();
+}
+
+export function findTicketIdByTokenHash(tx: Tx, tokenHash: string): number | undefined {
+  return tx
+    .select({ ticketId: trackingTokens.ticketId })
+    .from(trackingTokens)
+    .where(eq(trackingTokens.tokenHash, tokenHash))
+    .get()?.ticketId;
+}
+
+export function addFlag(tx: Tx, ticketId: number, flag: string, detail: string | null, now: Date): boolean {
+  const r = tx.insert(ticketFlags).values({ ticketId, flag, detail, createdAt: now }).onConflictDoNothing().run();
+  return r.changes > 0;
+}
+
+export function flagsOf(tx: Tx, ticketId: number) {
+  return tx.select().from(ticketFlags).where(eq(ticketFlags.ticketId, ticketId)).all();
+}
+
+export function messagesOf(tx: Tx, ticketId: number, directions?: MessageDirection[]) {
+  return tx
+    .select()
+    .from(messages)
+    .where(
+      directions ? and(eq(messages.ticketId, ticketId), inArray(messages.direction, directions)) : eq(messages.ticketId, ticketId),
+    )
+    .orderBy(messages.id)
+    .all();
+}
+
+export function attachmentsOfTicket(tx: Tx, ticketId: number) {
+  return tx.select().from(attachments).where(eq(attachments.ticketId, ticketId)).orderBy(attachments.id).all();
+}
+
+export function eventsOf(tx: Tx, ticketId: number, onlyPublic = false) {
+  return tx
+    .select()
+    .from(events)
+    .where(onlyPublic ? and(eq(events.ticketId, ticketId), eq(events.public, true)) : eq(events.ticketId, ticketId))
+    .orderBy(events.id)
+    .all();
+}
+
+/** The ticket of the first message, in or out, whose provider id (email Message-ID) is among `ids`. */
+export function findTicketIdByMessageIds(tx: Tx, ids: string[]): number | undefined {
+  if (ids.length === 0) return undefined;
+  return tx
+    .select({ ticketId: messages.ticketId })
+    .from(messages)
+    .where(and(eq(messages.channel, 'email'), inArray(messages.providerMessageId, ids.slice(0, 50))))
+    .orderBy(desc(messages.id))
+    .limit(1)
+    .get()?.ticketId;
+}

@@ -1,0 +1,76 @@
+// Configuration from environment variables, parsed once at start-up. Every variable is
+// optional; a bad value stops the start with one line naming it.
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+
+const port = (fallback: number) =>
+  z.coerce.number().int().min(0, 'must be a port number').max(65535, 'must be a port number').default(fallback);
+/** Blank counts as unset, so `FOO=` in a .env file means "use the default". */
+const blankToUndefined = (v: unknown) => (typeof v === 'string' ? (v.trim() === '' ? undefined : v.trim()) : v);
+const optionalText = z.preprocess(blankToUndefined, z.string().optional());
+const optionalMatching = (pattern: RegExp, message: string) =>
+  z.preprocess(blankToUndefined, z.string().regex(pattern, message).optional());
+const url = z.preprocess(blankToUndefined, z.url('must be a URL such as https://complaints.example.com').optional());
+
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
+  PORT: port(3000),
+  HOST: z.string().default('0.0.0.0'),
+  DATABASE_URL: z
+    .string()
+    .default('file:data/redress.sqlite')
+    .refine((v) => v === ':memory:' || v.startsWith('file:') || !v.includes('://'), 'must be file:PATH'),
+  DB_SYNC: z.enum(['full', 'normal']).default('full'),
+  PUBLIC_URL: url,
+  SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  SMTP_PORT: port(2525),
+  SMTP_HOST: z.string().default('0.0.0.0'),
+  MAIL_FROM: z.string().default('Redress <complaints@redress.localhost>'),
+  SMTP_URL: optionalMatching(/^smtps?:\/\//, 'must be smtp://… or smtps://…'),
+  TWILIO_ACCOUNT_SID: optionalText,
+  TWILIO_AUTH_TOKEN: optionalText,
+  TWILIO_FROM: optionalText,
+  TWILIO_API_URL: url,
+  IMAP_URL: optionalMatching(/^imaps?:\/\//, 'must be imap://… or imaps://…'),
+  INBOUND_EMAIL_TOKEN: z.preprocess(blankToUndefined, z.string().min(16, 'must be at least 16 characters').optional()),
+  DEFAULT_PHONE_REGION: z
+    .string()
+    .regex(/^[A-Z]{2}$/, 'must be a two-letter region code such as CN or GB')
+    .default('CN'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  OUTBOX_INTERVAL_MS: z.coerce.number().int().min(50).default(1000),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config extends Env {
+  publicUrl: string;
+  sessionSecret: string;
+  databasePath: string;
+  dataDir: string;
+  attachmentDir: string;
+  outboxDir: string;
+}
+
+export class ConfigError extends Error {}
+
+export function parseEnv(source: Record<string, string | undefined>): Config {
+  const result = envSchema.safeParse(source);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    throw new ConfigError(`Invalid configuration: ${String(issue.path[0])} ${issue.message}`);
+  }
+  const env = result.data;
+  const databasePath = env.DATABASE_URL.startsWith('file:') ? env.DATABASE_URL.slice(5) : env.DATABASE_URL;
+  const dataDir = databasePath === ':memory:' ? 'data' : databasePath.replace(/[^/]*$/, '').replace(/\/$/, '') || '.';
+  return {
+    ...env,
+    publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, ''),
+    // Without a configured secret, sessions last as long as the process.
+    sessionSecret: env.SESSION_SECRET ?? randomBytes(32).toString('hex'),
+    databasePath,
+    dataDir,
+    attachmentDir: `${dataDir}/attachments`,
+    outboxDir: `${dataDir}/outbox`,
+  };
+}

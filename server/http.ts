@@ -1,0 +1,99 @@
+// The HTTP side of the process: health, static assets, then Remix for everything else, with a
+import '../app/load-context';
+// request id and one log line per request.
+import { randomUUID } from 'node:crypto';
+import { createRequestHandler } from '@remix-run/express';
+import type { AppLoadContext, ServerBuild } from '@remix-run/node';
+import express from 'express';
+import type { CountryCode } from 'libphonenumber-js';
+import type { RateLimiter } from '../app/security/rate-limit';
+import type { TicketContext } from '../app/tickets/context';
+import type { Logger } from './logger';
+
+export interface HttpDeps {
+  build: ServerBuild;
+  clientDir: string;
+  tickets: TicketContext;
+  publicUrl: string;
+  defaultPhoneRegion: string;
+  rateLimiter: RateLimiter;
+  log: Logger;
+  kickOutbox(): void;
+  isReady(): boolean;
+  /** Extra routes mounted before Remix (webhooks that take the short path). */
+  mount?: (app: express.Express) => void;
+}
+
+/** Tracking tokens are secrets: keep them out of the logs. */
+export function redactPath(path: string): string {
+  return path.replace(/\/track\/[^/?]+/, '/track/…');
+}
+
+export function createHttpApp(deps: HttpDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+
+  app.use((req, res, next) => {
+    const started = process.hrtime.bigint();
+    const incoming = req.get('x-request-id');
+    const requestId = incoming && /^[\w.-]{1,64}$/.test(incoming) ? incoming : randomUUID();
+    res.locals.requestId = requestId;
+    res.setHeader('X-Request-Id', requestId);
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Referrer-Policy', 'same-origin');
+    res.on('finish', () => {
+      deps.log.info(
+        {
+          requestId,
+          method: req.method,
+          path: redactPath(req.path),
+          status: res.statusCode,
+          ms: Number(process.hrtime.bigint() - started) / 1e6,
+        },
+        'request',
+      );
+    });
+    next();
+  });
+
+  app.get('/healthz', (_req, res) => {
+    if (deps.isReady()) res.json({ ok: true });
+    else res.status(503).json({ ok: false });
+  });
+
+  deps.mount?.(app);
+
+  app.use('/assets', express.static(`${deps.clientDir}/assets`, { immutable: true, maxAge: '1y' }));
+  app.use(express.static(deps.clientDir, { maxAge: '1h' }));
+
+  app.all(
+    '*',
+    createRequestHandler({
+      build: deps.build,
+      getLoadContext: (req, res): AppLoadContext => ({
+        tickets: deps.tickets,
+        publicUrl: deps.publicUrl,
+        defaultPhoneRegion: deps.defaultPhoneRegion as CountryCode,
+        kickOutbox: deps.kickOutbox,
+        rateLimiter: deps.rateLimiter,
+        clientIp: req.ip ?? req.socket.remoteAddress ?? 'unknown',
+        requestId: String(res.locals.requestId),
+        now: () => new Date(),
+      }),
+    }),
+  );
+
+  // Anything that escaped the routes' own error handling: a plain message, never a stack.
+  app.use((error: unknown, _req: express.Request, res: express.Response, next: express.NextFunction) => {
+    if (res.headersSent) return next(error);
+    const status = (error as { status?: number; statusCode?: number }).status ?? (error as { statusCode?: number }).statusCode;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      res.status(status).type('text/plain').send(status === 413 ? 'Request too large' : 'Bad request');
+      return;
+    }
+    deps.log.error({ err: error }, 'unhandled error');
+    res.status(500).type('text/plain').send('Something went wrong. Please try again.');
+  });
+  return app;
+}
