@@ -1,0 +1,2 @@
+// auth tables: filled in by the auth work.
+export {};

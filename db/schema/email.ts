@@ -1,0 +1,2 @@
+// email tables: filled in by the email work.
+export {};

@@ -1,0 +1,2 @@
+// escalation tables: filled in by the escalation work.
+export {};

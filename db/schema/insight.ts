@@ -1,0 +1,2 @@
+// insight tables: filled in by the insight work.
+export {};

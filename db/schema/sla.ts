@@ -1,0 +1,2 @@
+// sla tables: filled in by the sla work.
+export {};

@@ -1,0 +1,2 @@
+// sms tables: filled in by the sms work.
+export {};
