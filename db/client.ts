@@ -3,14 +3,18 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Database from 'better-sqlite3';
+import Database, { type RunResult } from 'better-sqlite3';
+import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import * as schema from './schema';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
-/** The handle a transaction body receives; it has the same query API as `Db`. */
-export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+/**
+ * What store functions take: the transaction they run in, or the database itself for a read
+ * that needs none. Both have the same synchronous query API.
+ */
+export type Tx = BaseSQLiteDatabase<'sync', RunResult, typeof schema>;
 
 export type DbSync = 'full' | 'normal';
 

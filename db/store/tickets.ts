@@ -101,7 +101,7 @@ export function appendEvent(tx: Tx, e: EventInput): void {
 export function touchTicket(
   tx: Tx,
   ticketId: number,
-  patch: { status?: TicketStatus; lastMessageAt?: Date; resolvedAt?: Date | null; now: Date },
+  patch: { status?: TicketStatus; lastMessageAt?: Date; resolvedAt?: Date | null; closedAt?: Date | null; now: Date },
 ): void {
   const { now, ...rest } = patch;
   tx.update(tickets)

@@ -34,7 +34,7 @@ export async function startServer(env: Record<string, string> = {}, dir?: string
     ...env,
   };
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
-    env: fullEnv,
+    env: fullEnv as NodeJS.ProcessEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: string[] = [];
