@@ -62,6 +62,7 @@ export default function ComplaintPage() {
       <Form method="post" encType="multipart/form-data" {...getFormProps(form)}>
         <ErrorSummary show={lastResult?.status === 'error'}>
           <FieldErrors id={form.errorId} errors={form.errors} />
+          <FieldErrors id={fields.submissionId.errorId} errors={fields.submissionId.errors} />
         </ErrorSummary>
         <input type="hidden" name={fields.submissionId.name} value={fields.submissionId.initialValue ?? submissionId} />
         <section className="panel" aria-labelledby="about-you">

@@ -55,6 +55,7 @@ export default function FeedbackPage() {
       <Form method="post" {...getFormProps(form)}>
         <ErrorSummary show={lastResult?.status === 'error'}>
           <FieldErrors id={form.errorId} errors={form.errors} />
+          <FieldErrors id={fields.submissionId.errorId} errors={fields.submissionId.errors} />
         </ErrorSummary>
         <input type="hidden" name={fields.submissionId.name} value={fields.submissionId.initialValue ?? submissionId} />
         <section className="panel">

@@ -173,6 +173,7 @@ function FollowUpForm({ submissionId }: { submissionId: string }) {
       <Form method="post" encType="multipart/form-data" {...getFormProps(form)}>
         <ErrorSummary show={lastResult?.status === 'error'}>
           <FieldErrors id={form.errorId} errors={form.errors} />
+          <FieldErrors id={fields.submissionId.errorId} errors={fields.submissionId.errors} />
         </ErrorSummary>
         <input type="hidden" name={fields.submissionId.name} value={fields.submissionId.initialValue ?? submissionId} />
         <TextAreaField meta={fields.text} label={t('track.followUp.text')} required rows={5} />
