@@ -3,7 +3,7 @@
 // matched, so the page reveals nothing about anyone's case; lookups are rate-limited per IP.
 import { getFormProps, useForm, type SubmissionResult } from '@conform-to/react';
 import { getZodConstraint, parseWithZod } from '@conform-to/zod/v4';
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
+import { data, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Form, useActionData, useLoaderData } from '@remix-run/react';
 import { useMemo } from 'react';
 import { ErrorSummary, FieldErrors, TextField } from '~/components/form-controls';
@@ -43,6 +43,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
   // Deliberately the same answer either way.
   return data<LostLinkAnswer>({ outcome: 'done' });
 }
+
+// A document POST takes its headers from here, not from the action's data() call.
+export const headers: HeadersFunction = ({ actionHeaders }) => {
+  const retryAfter = actionHeaders.get('Retry-After');
+  return retryAfter ? { 'Retry-After': retryAfter } : new Headers();
+};
 
 export default function LostLinkPage() {
   const { region } = useLoaderData<typeof loader>();

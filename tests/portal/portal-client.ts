@@ -28,7 +28,7 @@ export interface FilePart {
 export function multipart(fields: Record<string, string>, files: FilePart[] = [], field = 'attachments'): FormData {
   const fd = new FormData();
   for (const [k, v] of Object.entries(fields)) fd.append(k, v);
-  for (const f of files) fd.append(field, new Blob([f.content], { type: f.type ?? 'application/pdf' }), f.name);
+  for (const f of files) fd.append(field, new Blob([new Uint8Array(f.content)], { type: f.type ?? 'application/pdf' }), f.name);
   return fd;
 }
 
