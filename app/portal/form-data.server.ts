@@ -109,7 +109,7 @@ async function readMultipart(request: Request): Promise<PortalForm> {
         checkedType = true;
         if (!detectAttachmentType(Buffer.concat(chunks).subarray(0, 16))) problem = 'type';
       }
-      if (size > MAX_ATTACHMENT_BYTES) problem = 'too-large';
+      if (!problem && size > MAX_ATTACHMENT_BYTES) problem = 'too-large';
       if (problem) chunks.length = 0;
     }
     // An empty file input posts a nameless, empty part: nothing was chosen.
