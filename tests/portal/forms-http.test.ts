@@ -6,7 +6,7 @@ import { openDb, type Db } from '../../db/client';
 import { outboxOfTicket } from '../../db/store/outbox';
 import { attachmentsOfTicket, findTicketByReference, messagesOf } from '../../db/store/tickets';
 import { startServer, type TestServer } from '../support/server';
-import { EXE, fieldError, multipart, page, PDF, post, referenceOn, submissionIdOf, tokenOf, validComplaint } from './portal-client';
+import { EXE, fieldError, send, multipart, page, PDF, post, referenceOn, submissionIdOf, tokenOf, validComplaint } from './portal-client';
 
 let server: TestServer;
 let db: Db;
@@ -183,14 +183,13 @@ describe('complaint form over HTTP', () => {
     const res = await post(server, '/complaint', multipart(validComplaint('')));
     expect(res.status).toBe(400);
     expect(await res.text()).toContain('This form has expired');
-    const raw = await fetch(`${server.url}/complaint`, { method: 'POST', body: '{"a":1}', headers: { 'Content-Type': 'application/json', 'Accept-Language': 'en' }, redirect: 'manual' });
+    const raw = await send(server, '/complaint', { method: 'POST', body: '{"a":1}', headers: { 'Content-Type': 'application/json', 'Accept-Language': 'en' } });
     expect(raw.status).toBe(400);
     expect(await raw.text()).toContain('We could not read the form');
-    const broken = await fetch(`${server.url}/complaint`, {
+    const broken = await send(server, '/complaint', {
       method: 'POST',
       body: '--zzz\r\nContent-Disposition: form-data; name="name"\r\n\r\nhalf',
       headers: { 'Content-Type': 'multipart/form-data; boundary=zzz', 'Accept-Language': 'en' },
-      redirect: 'manual',
     });
     expect(broken.status).toBeGreaterThanOrEqual(400);
     expect(broken.status).toBeLessThan(500);

@@ -1,6 +1,7 @@
 // HTTP helpers for the portal tests: fetch a form to get its submission id, post it as a
 // browser would (multipart or url-encoded, redirects not followed), read pages back.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import type { TestServer } from '../support/server';
 
@@ -12,8 +13,42 @@ export function headers(lang: 'en' | 'zh' = 'en'): Record<string, string> {
   return { 'Accept-Language': lang === 'en' ? 'en-GB,en;q=0.9' : 'zh-CN,zh;q=0.9' };
 }
 
+/**
+ * One HTTP exchange on a fresh connection. fetch() would reuse idle keep-alive sockets, and on a
+ * loaded machine the server may close one just as a large POST starts on it (EPIPE): a race of
+ * the test client, not something the server does wrong.
+ */
+export async function send(
+  server: TestServer,
+  path: string,
+  init: { method?: string; body?: FormData | URLSearchParams | string; headers?: Record<string, string> } = {},
+): Promise<Response> {
+  let body: Buffer | undefined;
+  const head: Record<string, string> = { ...init.headers };
+  if (init.body !== undefined) {
+    const encoded = new Response(init.body);
+    body = Buffer.from(await encoded.arrayBuffer());
+    if (!Object.keys(head).some((k) => k.toLowerCase() === 'content-type')) head['Content-Type'] = encoded.headers.get('content-type')!;
+    head['Content-Length'] = String(body.byteLength);
+  }
+  return new Promise((resolve, reject) => {
+    const req = request(`${server.url}${path}`, { method: init.method ?? 'GET', headers: head, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const h = new Headers();
+        for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) h.set(k, Array.isArray(v) ? v.join(', ') : v);
+        resolve(new Response(Buffer.concat(chunks), { status: res.statusCode!, headers: h }));
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
 export async function submissionIdOf(server: TestServer, path: string): Promise<string> {
-  const html = await (await fetch(`${server.url}${path}`, { headers: headers() })).text();
+  const html = await (await send(server, path, { headers: headers() })).text();
   const m = /name="submissionId" value="([^"]+)"/.exec(html);
   if (!m) throw new Error(`no submissionId on ${path}`);
   return m[1]!;
@@ -33,7 +68,7 @@ export function multipart(fields: Record<string, string>, files: FilePart[] = []
 }
 
 export async function post(server: TestServer, path: string, body: FormData | URLSearchParams, lang: 'en' | 'zh' = 'en'): Promise<Response> {
-  return fetch(`${server.url}${path}`, { method: 'POST', body, headers: headers(lang), redirect: 'manual' });
+  return send(server, path, { method: 'POST', body, headers: headers(lang) });
 }
 
 export function validComplaint(submissionId: string, overrides: Record<string, string> = {}): Record<string, string> {
@@ -63,7 +98,7 @@ export function tokenOf(res: Response): string {
 }
 
 export async function page(server: TestServer, path: string, lang: 'en' | 'zh' = 'en'): Promise<{ status: number; html: string }> {
-  const res = await fetch(`${server.url}${path}`, { headers: headers(lang) });
+  const res = await send(server, path, { headers: headers(lang) });
   return { status: res.status, html: await res.text() };
 }
 
