@@ -84,7 +84,7 @@ export function bulkTicket(plan: BulkPlan, i: number, createdAt: number, rnd: ()
     priority,
     product: s.product,
     cause: s.cause,
-    subject: channel === 'email' ? s.subject : SUBJECTS.get(s)!,
+    subject: channel === 'sms' ? SUBJECTS.get(s)! : s.subject,
     text: s.text,
     language: s.language,
     level: open && rnd() < 0.08 ? weighted(rnd, [[1, 70], [2, 25], [3, 5]]) : 0,

@@ -92,7 +92,8 @@ export async function seedDemo(ctx: TicketContext, opts: { now: Date; tickets?: 
       {
         channel,
         sender,
-        subject: channel === 'email' ? s.subject : undefined,
+        // Text messages have no subject; the ticket's is then taken from the text.
+        subject: channel === 'sms' ? undefined : s.subject,
         text: s.text,
         attachments: [],
         providerMessageId: channel === 'email' ? `<demo-${i}.${at.getTime()}@mail.example>` : `demo-${i}-${at.getTime()}`,
