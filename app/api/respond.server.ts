@@ -60,7 +60,9 @@ export async function readJsonBody(request: Request): Promise<unknown> {
   const type = request.headers.get('content-type') ?? '';
   if (!/^application\/(.+\+)?json\b/i.test(type)) fail(415, 'unsupported_media_type', 'Send the body as application/json.');
   const declared = Number(request.headers.get('content-length') ?? '0');
-  if (declared > MAX_BODY_BYTES) fail(413, 'too_large', `The body may be at most ${MAX_BODY_BYTES} bytes.`);
+  // Connection: close, so the client does not reuse a connection with an unread body on it.
+  const tooLarge = () => fail(413, 'too_large', `The body may be at most ${MAX_BODY_BYTES} bytes.`, undefined, { Connection: 'close' });
+  if (declared > MAX_BODY_BYTES) tooLarge();
   const chunks: Uint8Array[] = [];
   let size = 0;
   if (request.body) {
@@ -71,7 +73,7 @@ export async function readJsonBody(request: Request): Promise<unknown> {
       size += value.byteLength;
       if (size > MAX_BODY_BYTES) {
         await reader.cancel();
-        fail(413, 'too_large', `The body may be at most ${MAX_BODY_BYTES} bytes.`);
+        tooLarge();
       }
       chunks.push(value);
     }
