@@ -41,7 +41,7 @@ const idempotencyHeader = {
   name: 'Idempotency-Key',
   in: 'header',
   required: false,
-  description: 'Retrying with the same key returns the ticket the first request opened (200, replayed: true).',
+  description: 'A retry with the same key changes nothing and returns the first answer (200, replayed: true).',
   schema: { type: 'string', maxLength: 200 },
 };
 
@@ -144,10 +144,12 @@ export function openApiDocument(publicUrl: string) {
       '/tickets/{reference}/replies': {
         post: {
           summary: 'Reply to the client on their channel (sent from the outbox after commit)',
-          parameters: [referenceParam],
+          parameters: [referenceParam, idempotencyHeader],
           requestBody: jsonBody({ $ref: '#/components/schemas/Reply' }),
           responses: {
             '201': jsonResponse('Queued', { $ref: '#/components/schemas/ReplyResult' }),
+            '200': jsonResponse('A replay of an earlier request with the same Idempotency-Key', { $ref: '#/components/schemas/ReplyResult' }),
+            '422': error('The Idempotency-Key was used for a different request'),
             '400': error('Invalid input, or the client cannot be reached on that channel'),
             '404': error('No such ticket'),
             ...common,
@@ -157,10 +159,11 @@ export function openApiDocument(publicUrl: string) {
       '/tickets/{reference}/notes': {
         post: {
           summary: 'Add an internal note',
-          parameters: [referenceParam],
+          parameters: [referenceParam, idempotencyHeader],
           requestBody: jsonBody({ $ref: '#/components/schemas/Note' }),
           responses: {
             '201': jsonResponse('Added', { $ref: '#/components/schemas/NoteResult' }),
+            '200': jsonResponse('A replay of an earlier request with the same Idempotency-Key', { $ref: '#/components/schemas/NoteResult' }),
             '400': error('Invalid input'),
             '404': error('No such ticket'),
             ...common,

@@ -241,9 +241,11 @@ export const replyResultSchema = z.object({
   channel: z.enum(['email', 'sms', 'web']),
   /** Queued in the outbox; the dispatcher sends it after the commit. */
   queued: z.boolean(),
+  /** True when the Idempotency-Key was seen before: this is the first answer again, nothing was sent twice. */
+  replayed: z.boolean(),
 });
 
-export const noteResultSchema = z.object({ messageId: z.number().int() });
+export const noteResultSchema = z.object({ messageId: z.number().int(), replayed: z.boolean() });
 
 export const errorSchema = z.object({
   error: z.object({

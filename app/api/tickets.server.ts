@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { RedressContext } from '../load-context';
 import { writeTransaction } from '../../db/client';
+import { findIdempotency, recordIdempotency } from '../../db/store/api-idempotency';
 import { REFERENCE_PATTERN } from '../../db/constants';
 import { listTickets } from '../../db/store/ticket-list';
 import { findTicketByReference, insertTrackingToken, messagesOf, type TicketRow } from '../../db/store/tickets';
@@ -33,6 +34,39 @@ function ticketAt(ctx: RedressContext, reference: string | undefined): TicketRow
 
 const actorOf = (c: ApiCaller) => ({ type: 'api' as const, id: `token:${c.tokenId}` });
 
+function idempotencyKey(request: Request): string | null {
+  const key = request.headers.get('idempotency-key');
+  if (key !== null && !IDEMPOTENCY_KEY.test(key)) fail(400, 'invalid_request', 'Idempotency-Key: 1 to 200 printable ASCII characters.');
+  return key;
+}
+
+/**
+ * Runs a write at most once per (token, Idempotency-Key): the write and the record of its answer
+ * commit together (the write's own transaction nests as a savepoint), and a retry gets the first
+ * answer back with `replayed: true`. Without a key the write simply runs.
+ */
+function once<T extends object>(
+  ctx: RedressContext,
+  who: ApiCaller,
+  key: string | null,
+  what: { operation: string; ticketId: number },
+  write: () => T,
+): { result: T; replayed: boolean } {
+  if (key === null) return { result: write(), replayed: false };
+  return writeTransaction(ctx.tickets.db, (tx) => {
+    const seen = findIdempotency(tx, who.tokenId, key);
+    if (seen) {
+      if (seen.operation !== what.operation || seen.ticketId !== what.ticketId) {
+        fail(422, 'idempotency_key_reused', 'This Idempotency-Key was used for a different request.');
+      }
+      return { result: JSON.parse(seen.response) as T, replayed: true };
+    }
+    const result = write();
+    recordIdempotency(tx, { tokenId: who.tokenId, key, ...what, response: JSON.stringify(result), now: ctx.now() });
+    return { result, replayed: false };
+  });
+}
+
 export function listTicketsResponse(ctx: RedressContext, request: Request): Response {
   requirePermission(caller(ctx, request), 'read');
   const query = parseOr400(listQuerySchema, queryObject(new URL(request.url)));
@@ -55,8 +89,7 @@ export function ticketResponse(ctx: RedressContext, request: Request, reference:
 export async function createTicketResponse(ctx: RedressContext, request: Request): Promise<Response> {
   const who = caller(ctx, request);
   requirePermission(who, 'create');
-  const key = request.headers.get('idempotency-key');
-  if (key !== null && !IDEMPOTENCY_KEY.test(key)) fail(400, 'invalid_request', 'Idempotency-Key: 1 to 200 printable ASCII characters.');
+  const key = idempotencyKey(request);
   const body = parseOr400(createTicketSchema(ctx.defaultPhoneRegion), await readJsonBody(request));
   const now = ctx.now();
   // The key becomes the message's provider id, scoped to the token: intake's unique
@@ -140,23 +173,24 @@ export async function replyResponse(ctx: RedressContext, request: Request, refer
   const who = caller(ctx, request);
   requirePermission(who, 'reply');
   const ticket = ticketAt(ctx, reference);
+  const key = idempotencyKey(request);
   const body = parseOr400(replySchema, await readJsonBody(request));
-  const result = replyToClient(ctx.tickets, {
-    ticketId: ticket.id,
-    text: body.text,
-    channel: body.channel,
-    author: { type: 'api' },
-    now: ctx.now(),
+  const { result, replayed } = once(ctx, who, key, { operation: 'reply', ticketId: ticket.id }, () => {
+    const r = replyToClient(ctx.tickets, { ticketId: ticket.id, text: body.text, channel: body.channel, author: { type: 'api' }, now: ctx.now() });
+    return { messageId: r.messageId, channel: r.channel, queued: r.channel !== 'web' };
   });
-  if (result.channel !== 'web') ctx.kickOutbox();
-  return json({ messageId: result.messageId, channel: result.channel, queued: result.channel !== 'web' }, 201);
+  if (result.queued && !replayed) ctx.kickOutbox();
+  return json({ ...result, replayed }, replayed ? 200 : 201);
 }
 
 export async function noteResponse(ctx: RedressContext, request: Request, reference: string | undefined): Promise<Response> {
   const who = caller(ctx, request);
   requirePermission(who, 'note');
   const ticket = ticketAt(ctx, reference);
+  const key = idempotencyKey(request);
   const body = parseOr400(noteSchema, await readJsonBody(request));
-  const messageId = addNote(ctx.tickets, { ticketId: ticket.id, text: body.text, author: { type: 'api' }, now: ctx.now() });
-  return json({ messageId }, 201);
+  const { result, replayed } = once(ctx, who, key, { operation: 'note', ticketId: ticket.id }, () => ({
+    messageId: addNote(ctx.tickets, { ticketId: ticket.id, text: body.text, author: { type: 'api' }, now: ctx.now() }),
+  }));
+  return json({ ...result, replayed }, replayed ? 200 : 201);
 }

@@ -201,7 +201,7 @@ describe('replies and notes', () => {
     const ref = created.json.ticket.reference;
     const res = await as('agent')(`/api/v1/tickets/${ref}/replies`, { method: 'POST', body: { text: 'We have refunded the fee. 年费已退还。' } });
     expect(res.status).toBe(201);
-    expect(res.json).toMatchObject({ channel: 'email', queued: true });
+    expect(res.json).toMatchObject({ channel: 'email', queued: true, replayed: false });
     const reply = await waitFor(
       async () => (await mails(server.outboxDir)).find((m) => m.to === 'reply.me@example.com' && m.subject.includes(ref)),
       'the reply .eml',
@@ -226,5 +226,22 @@ describe('replies and notes', () => {
     expect((await as('agent')(`/api/v1/tickets/${ref}/notes`, { method: 'POST', body: { text: 'x', extra: 1 } })).status).toBe(400);
     expect((await as('agent')('/api/v1/tickets/CMP-2026-999999/notes', { method: 'POST', body: { text: 'x' } })).status).toBe(404);
     expect((await as('agent')(`/api/v1/tickets/${ref}/notes`)).status).toBe(405);
+  });
+
+  it('sends a reply once when it is retried with the same Idempotency-Key', async () => {
+    const created = await as('agent')('/api/v1/tickets', { method: 'POST', body: { ...complaint, consentToContact: false, email: 'once@example.com', phone: undefined } });
+    const ref = created.json.ticket.reference;
+    const post = (path: string, text: string, key: string) => as('agent')(`/api/v1/tickets/${ref}/${path}`, { method: 'POST', body: { text }, headers: { 'Idempotency-Key': key } });
+    const first = await post('replies', 'Only once, please.', 'reply-1');
+    const again = await post('replies', 'Only once, please.', 'reply-1');
+    expect(first.status).toBe(201);
+    expect(again.status).toBe(200);
+    expect(again.json).toEqual({ ...first.json, replayed: true });
+    const rows = db.prepare("select count(*) from outbox where recipient = 'once@example.com' and purpose = 'reply'").pluck().get();
+    expect(rows).toBe(1);
+    expect((await post('notes', 'a note', 'reply-1')).status).toBe(422);
+    const note = await post('notes', 'a note', 'note-1');
+    expect((await post('notes', 'a note', 'note-1')).json).toEqual({ ...note.json, replayed: true });
+    expect(db.prepare("select count(*) from messages where text = 'a note'").pluck().get()).toBe(1);
   });
 });
