@@ -1,7 +1,7 @@
 // The API's ticket list: filters, newest first, keyset pagination on (created_at, id) so a page
 // deep in a million tickets costs the same as the first one (index tickets_created_idx, or
 // tickets_status_created_idx when one status is asked for).
-import { and, desc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '../client';
 import type { Cause, Channel, Priority, Product, TicketKind, TicketStatus } from '../constants';
 import { customers, ticketFlags, tickets } from '../schema';
@@ -28,6 +28,8 @@ function anyOf<T extends string>(column: Parameters<typeof eq>[0], values: T[] |
   return values.length === 1 ? eq(column, values[0]) : inArray(column, values);
 }
 
+const WHOLE_REFERENCE = /^(CMP|FBK|ENQ)-\d{4}-\d{6,}$/i;
+
 /** LIKE with the user's % and _ taken literally. */
 function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -44,8 +46,12 @@ export function listTickets(tx: Tx, filter: TicketListFilter, after: Keyset | nu
   ];
   if (filter.q) {
     const q = filter.q.trim();
+    // A whole reference is an exact, indexed lookup; anything else a substring of the subject
+    // (a scan along the date index until the page is full: full-text search is the staff work's).
     conditions.push(
-      or(eq(tickets.reference, q.toUpperCase()), sql`${tickets.subject} like ${`%${escapeLike(q)}%`} escape '\\'`),
+      WHOLE_REFERENCE.test(q)
+        ? eq(tickets.reference, q.toUpperCase())
+        : sql`${tickets.subject} like ${`%${escapeLike(q)}%`} escape '\\'`,
     );
   }
   if (after) {
