@@ -1,9 +1,17 @@
 // `npm run redress -- <command>` / `npx redress <command>`.
 import { ConfigError } from '../server/env';
 import { UsageError, type Command } from './command';
+import { backup } from './commands/backup';
+import { seed } from './commands/seed';
+import { tokenCreate } from './commands/token-create';
+import { userAdd } from './commands/user-add';
 
 const commands: Command[] = [
   // One line per command; each lives in cli/commands/<name>.ts.
+  seed,
+  tokenCreate,
+  userAdd,
+  backup,
 ];
 
 function help(): string {

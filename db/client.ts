@@ -41,9 +41,34 @@ export function openDb({ url, sync = 'full', migrate: runMigrations = true }: Op
   client.pragma(`synchronous = ${sync === 'full' ? 'FULL' : 'NORMAL'}`);
   client.pragma('foreign_keys = ON');
   client.pragma('busy_timeout = 5000');
+  cacheStatements(client);
   const db = drizzle(client, { schema }) as Db;
   if (runMigrations) migrate(db, { migrationsFolder: MIGRATIONS });
   return db;
+}
+
+/**
+ * Reuses compiled statements. drizzle prepares every query it runs afresh, and compiling the
+ * SQL was a large part of intake's cost (docs/PERFORMANCE.md); statements are keyed by their
+ * text, and the modes a caller may have set (raw, pluck, expand) are reset on each hand-out.
+ * A statement still iterating is never shared: that caller gets a fresh one.
+ */
+function cacheStatements(client: Database.Database, max = 500): void {
+  const cache = new Map<string, Database.Statement>();
+  const prepare = client.prepare.bind(client);
+  client.prepare = ((source: string) => {
+    const hit = cache.get(source);
+    if (hit && !hit.busy) {
+      if (hit.reader) hit.raw(false).pluck(false).expand(false);
+      return hit;
+    }
+    const stmt = prepare(source);
+    if (!hit) {
+      if (cache.size >= max) cache.delete(cache.keys().next().value!);
+      cache.set(source, stmt);
+    }
+    return stmt;
+  }) as typeof client.prepare;
 }
 
 /**

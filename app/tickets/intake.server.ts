@@ -53,6 +53,8 @@ export interface TicketFields {
   consentToContact?: boolean;
   /** Staff member who logged a phone call or branch visit. */
   loggedBy?: number | null;
+  /** Who opened the ticket on the client's behalf when it was not staff (an API token). */
+  openedBy?: { type: 'api'; id: string } | null;
 }
 
 export interface IntakeResult {
@@ -158,8 +160,8 @@ function intakeInTransaction(
     appendEvent(tx, {
       ticketId: ticket.id,
       type: 'ticket.created',
-      actorType: fields.loggedBy ? 'staff' : 'client',
-      actorId: fields.loggedBy ? String(fields.loggedBy) : null,
+      actorType: fields.openedBy?.type ?? (fields.loggedBy ? 'staff' : 'client'),
+      actorId: fields.openedBy?.id ?? (fields.loggedBy ? String(fields.loggedBy) : null),
       data: { channel: message.channel, kind },
       public: true,
       at: now,
@@ -265,8 +267,9 @@ function queueAcknowledgements(
     name: message.sender.name ?? null,
     link: trackingUrl(publicUrl, token),
   };
-  // A call logged by staff is acknowledged only when the client agreed to be contacted.
-  if (fields.loggedBy && !fields.consentToContact) return;
+  // A call logged by staff, or a ticket another system opened, is acknowledged only when the
+  // client agreed to be contacted.
+  if ((fields.loggedBy || fields.openedBy) && !fields.consentToContact) return;
   if (message.sender.email) {
     const { subject, body } = emailAcknowledgement(ack);
     queueOutbox(tx, {

@@ -8,3 +8,4 @@ export * from './sla';
 export * from './escalation';
 export * from './auth';
 export * from './insight';
+export * from './api';

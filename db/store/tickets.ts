@@ -166,3 +166,20 @@ export function findTicketIdByMessageIds(tx: Tx, ids: string[]): number | undefi
     .limit(1)
     .get()?.ticketId;
 }
+
+/** Priority and assignment, the triage fields that have no transition rules of their own. */
+export function setTicketTriage(
+  tx: Tx,
+  ticketId: number,
+  patch: { priority?: TicketRow['priority']; assigneeId?: number | null },
+  now: Date,
+): void {
+  tx.update(tickets)
+    .set({ ...patch, updatedAt: now })
+    .where(eq(tickets.id, ticketId))
+    .run();
+}
+
+export function removeFlag(tx: Tx, ticketId: number, flag: string): boolean {
+  return tx.delete(ticketFlags).where(and(eq(ticketFlags.ticketId, ticketId), eq(ticketFlags.flag, flag))).run().changes > 0;
+}

@@ -1,0 +1,94 @@
+// npm run bench:intake: throughput and latency of opening a complaint over HTTP, three ways,
+// each server in its own process and autocannon in another:
+//   API  POST /api/v1/tickets on the built server (express + Remix + token check + intake)
+//   (a)  the same zod validation and intake() call on bare node:http
+//   (b)  one prepared INSERT through better-sqlite3 on bare node:http
+// BENCH_SECONDS (default 10), BENCH_CONNECTIONS (64), DB_SYNC (full) tune a run.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { openDb } from '../db/client';
+import { createToken } from '../tests/api/support';
+import { startServer } from '../tests/support/server';
+
+const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 64);
+const sync = process.env.DB_SYNC === 'normal' ? 'normal' : 'full';
+const dir = mkdtempSync(join(tmpdir(), 'redress-bench-'));
+
+interface Load {
+  rps: number;
+  total: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+}
+
+function lines(child: ChildProcess): Promise<string> {
+  return new Promise((ok, fail) => {
+    let buf = '';
+    child.stdout!.on('data', (c: Buffer) => {
+      buf += c.toString();
+      const nl = buf.indexOf('\n');
+      if (nl >= 0) ok(buf.slice(0, nl));
+    });
+    child.once('exit', (code) => fail(new Error(`exited with ${code}`)));
+  });
+}
+
+function tsx(script: string, args: string[]): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+}
+
+async function load(url: string, token?: string): Promise<Load> {
+  const child = tsx('bench/load.ts', [url, String(connections), String(seconds), ...(token ? [token] : [])]);
+  return JSON.parse(await lines(child)) as Load;
+}
+
+async function reference(script: string, db: string): Promise<{ url: string; stop(): void }> {
+  const child = tsx(script, [join(dir, db), sync]);
+  const { port } = JSON.parse(await lines(child)) as { port: number };
+  return { url: `http://127.0.0.1:${port}/`, stop: () => child.kill('SIGTERM') };
+}
+
+async function main(): Promise<void> {
+  // The API's server, on its own database with a token.
+  const apiDir = join(dir, 'api');
+  const apiDb = openDb({ url: `file:${join(apiDir, 'redress.sqlite')}`, sync });
+  const token = createToken(apiDb, 'agent', 'bench');
+  apiDb.$client.close();
+  const server = await startServer({ DB_SYNC: sync, OUTBOX_INTERVAL_MS: '60000' }, apiDir);
+  const api = await load(`${server.url}/api/v1/tickets`, token);
+  await server.stop();
+
+  const a = await reference('bench/reference-intake.ts', 'a.sqlite');
+  const refA = await load(a.url);
+  a.stop();
+
+  const b = await reference('bench/reference-insert.ts', 'b.sqlite');
+  const refB = await load(b.url);
+  b.stop();
+
+  const row = (name: string, r: Load) =>
+    `${name.padEnd(34)} ${r.rps.toFixed(0).padStart(7)} req/s  p50 ${String(r.p50).padStart(4)} ms  p99 ${String(r.p99).padStart(4)} ms  ` +
+    `${(r.rps / refA.rps).toFixed(2)}× (a)  ${(r.rps / refB.rps).toFixed(2)}× (b)${r.non2xx || r.errors ? `  non-2xx ${r.non2xx} errors ${r.errors}` : ''}`;
+  process.stdout.write(
+    [
+      `bench:intake ${new Date().toISOString()}  ${cpus().length} × ${cpus()[0]?.model.trim()}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.versions.node}`,
+      `${connections} connections, ${seconds} s each, DB_SYNC=${sync}`,
+      row('API POST /api/v1/tickets', api),
+      row('(a) intake on bare node:http', refA),
+      row('(b) one INSERT on bare node:http', refB),
+      '',
+    ].join('\n'),
+  );
+  rmSync(dir, { recursive: true, force: true });
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench:intake failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
