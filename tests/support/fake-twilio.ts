@@ -23,6 +23,8 @@ export interface FakeFailure {
 
 export interface FakeMedia {
   status?: number;
+  /** Answer 503 this many times first (a flaky media store). */
+  failFirst?: number;
   contentType: string;
   body: Uint8Array;
 }
@@ -99,6 +101,10 @@ export async function startFakeTwilio(opts: { accountSid?: string; authToken?: s
       }
 
       const item = req.method === 'GET' ? media.get(path) : undefined;
+      if (item && (item.failFirst ?? 0) > 0) {
+        item.failFirst! -= 1;
+        return json(503, { message: 'Service Unavailable' });
+      }
       if (item) {
         res.writeHead(item.status ?? 200, { 'content-type': item.contentType, 'content-length': item.body.byteLength });
         return res.end(item.body);
