@@ -42,7 +42,7 @@ export function createMediaWorker({ db, attachmentDir, download, batchSize = 10,
 
   async function fetchOne(media: PendingMedia, now: Date): Promise<void> {
     const got = await download(media.sourceUrl);
-    const settledAt = new Date(Math.max(now.getTime(), clock().getTime()));
+    const settledAt = now;
     let error: string;
     let permanent: boolean;
     if (got.ok) {
