@@ -103,7 +103,8 @@ export function createSmsChannel({ config, tickets, log, kickOutbox }: SmsChanne
       );
       // Every reply goes through the outbox; the TwiML answer itself says nothing.
       res.status(200).type('text/xml').send(EMPTY_TWIML);
-      if (receipt.queued) kickOutbox();
+      // Without a sender the rows wait for one; waking the dispatcher would only cost a claim.
+      if (receipt.queued && sender) kickOutbox();
       if (receipt.pendingMedia) media?.kick();
     });
 
