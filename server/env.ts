@@ -27,7 +27,7 @@ export const envSchema = z.object({
   SMTP_HOST: z.string().default('0.0.0.0'),
   MAIL_FROM: z.string().default('Redress <complaints@redress.localhost>'),
   SMTP_URL: optionalMatching(/^smtps?:\/\//, 'must be smtp://… or smtps://…'),
-  TWILIO_ACCOUNT_SID: optionalText,
+  TWILIO_ACCOUNT_SID: optionalMatching(/^AC[0-9a-fA-F]{32}$/, 'must be an account SID: AC followed by 32 hex digits'),
   TWILIO_AUTH_TOKEN: optionalText,
   TWILIO_FROM: optionalText,
   TWILIO_API_URL: url,

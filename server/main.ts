@@ -15,6 +15,7 @@ import type { OutboxChannel } from '../db/constants';
 import type { Config } from './env';
 import { createHttpApp } from './http';
 import { createLogger, maskAddress } from './logger';
+import { createSmsChannel } from './sms';
 
 export const BUILD_DIR = resolve(import.meta.dirname, '..', 'build');
 
@@ -40,6 +41,8 @@ export async function startRedress(config: Config): Promise<Running> {
 
   const email = createEmailSender({ from: config.MAIL_FROM, smtpUrl: config.SMTP_URL, outboxDir: config.outboxDir });
   const senders: Partial<Record<OutboxChannel, Sender>> = { email: email.send };
+  const sms = createSmsChannel({ config, tickets, log, kickOutbox: () => dispatcher.kick() });
+  if (sms.sender) senders.sms = sms.sender;
   const dispatcher = createDispatcher({
     db,
     senders,
@@ -47,6 +50,7 @@ export async function startRedress(config: Config): Promise<Running> {
       log.info({ outboxId: row.id, channel: row.channel, to: maskAddress(row.recipient), ok: result.ok }, 'outbox send'),
   });
   dispatcher.start(config.OUTBOX_INTERVAL_MS);
+  sms.start(config.OUTBOX_INTERVAL_MS);
 
   const app = createHttpApp({
     build,
@@ -58,6 +62,7 @@ export async function startRedress(config: Config): Promise<Running> {
     log,
     kickOutbox: () => dispatcher.kick(),
     isReady: () => ready,
+    mount: sms.mount,
   });
 
   const server: Server = await new Promise((ok, fail) => {
@@ -78,6 +83,7 @@ export async function startRedress(config: Config): Promise<Running> {
         server.closeIdleConnections();
       });
       await dispatcher.stop();
+      await sms.stop();
       email.close();
       db.$client.close();
       log.info('stopped');

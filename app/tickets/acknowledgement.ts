@@ -40,8 +40,14 @@ export function emailAcknowledgement(a: AckInput): { subject: string; body: stri
   };
 }
 
+/**
+ * One line, no name (a phone number says nothing of who holds it), and in English only GSM-7
+ * characters, so it costs as few parts as the link allows.
+ */
 export function smsAcknowledgement(a: AckInput): string {
-  return a.language === 'zh'
-    ? `已收到您的来信，编号 ${a.reference}。查看进度：${a.link}`
-    : `We received your message, ref ${a.reference}. Track it: ${a.link}`;
+  if (a.language === 'zh') {
+    const what = a.kind === 'complaint' ? '投诉' : a.kind === 'feedback' ? '意见' : '咨询';
+    return `已收到您的${what}，编号${a.reference}。查看进度：${a.link}`;
+  }
+  return `We received your ${a.kind}, ref ${a.reference}. Track it: ${a.link}`;
 }
