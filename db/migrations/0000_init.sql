@@ -1,0 +1,226 @@
+CREATE TABLE `customer_contacts` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`customer_id` integer NOT NULL,
+	`kind` text NOT NULL,
+	`value` text NOT NULL,
+	`opted_out_at` integer,
+	`undeliverable_at` integer,
+	`created_at` integer NOT NULL,
+	FOREIGN KEY (`customer_id`) REFERENCES `customers`(`id`) ON UPDATE no action ON DELETE no action
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `customer_contacts_kind_value_uq` ON `customer_contacts` (`kind`,`value`);--> statement-breakpoint
+CREATE INDEX `customer_contacts_customer_idx` ON `customer_contacts` (`customer_id`);--> statement-breakpoint
+CREATE TABLE `customers` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`name` text,
+	`customer_number` text,
+	`language` text,
+	`created_at` integer NOT NULL,
+	`updated_at` integer NOT NULL
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `customers_number_uq` ON `customers` (`customer_number`) WHERE customer_number is not null;--> statement-breakpoint
+CREATE TABLE `api_tokens` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`name` text NOT NULL,
+	`role` text NOT NULL,
+	`token_hash` text NOT NULL,
+	`created_at` integer NOT NULL,
+	`revoked_at` integer
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `api_tokens_hash_uq` ON `api_tokens` (`token_hash`) WHERE revoked_at is null;--> statement-breakpoint
+CREATE TABLE `staff_users` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`email` text NOT NULL,
+	`name` text NOT NULL,
+	`role` text NOT NULL,
+	`team_id` integer,
+	`language` text DEFAULT 'zh' NOT NULL,
+	`phone` text,
+	`password_hash` text NOT NULL,
+	`disabled_at` integer,
+	`created_at` integer NOT NULL,
+	FOREIGN KEY (`team_id`) REFERENCES `teams`(`id`) ON UPDATE no action ON DELETE no action
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `staff_users_email_uq` ON `staff_users` (`email`);--> statement-breakpoint
+CREATE INDEX `staff_users_team_idx` ON `staff_users` (`team_id`);--> statement-breakpoint
+CREATE TABLE `teams` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`name` text NOT NULL,
+	`created_at` integer NOT NULL
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `teams_name_unique` ON `teams` (`name`);--> statement-breakpoint
+CREATE TABLE `attachments` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`message_id` integer NOT NULL,
+	`ticket_id` integer NOT NULL,
+	`filename` text NOT NULL,
+	`content_type` text NOT NULL,
+	`size` integer,
+	`storage_key` text,
+	`sha256` text,
+	`state` text NOT NULL,
+	`source_url` text,
+	`error` text,
+	`attempts` integer DEFAULT 0 NOT NULL,
+	`next_attempt_at` integer,
+	`created_at` integer NOT NULL,
+	FOREIGN KEY (`message_id`) REFERENCES `messages`(`id`) ON UPDATE no action ON DELETE no action,
+	FOREIGN KEY (`ticket_id`) REFERENCES `tickets`(`id`) ON UPDATE no action ON DELETE no action
+);
+--> statement-breakpoint
+CREATE INDEX `attachments_message_idx` ON `attachments` (`message_id`);--> statement-breakpoint
+CREATE INDEX `attachments_pending_idx` ON `attachments` (`state`,`next_attempt_at`);--> statement-breakpoint
+CREATE TABLE `events` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`ticket_id` integer NOT NULL,
+	`type` text NOT NULL,
+	`actor_type` text NOT NULL,
+	`actor_id` text,
+	`data` text DEFAULT '{}' NOT NULL,
+	`public` integer DEFAULT false NOT NULL,
+	`at` integer NOT NULL,
+	FOREIGN KEY (`ticket_id`) REFERENCES `tickets`(`id`) ON UPDATE no action ON DELETE no action
+);
+--> statement-breakpoint
+CREATE INDEX `events_ticket_idx` ON `events` (`ticket_id`,`id`);--> statement-breakpoint
+CREATE INDEX `events_type_at_idx` ON `events` (`type`,`at`);--> statement-breakpoint
+CREATE TABLE `messages` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`ticket_id` integer NOT NULL,
+	`direction` text NOT NULL,
+	`channel` text NOT NULL,
+	`author_type` text NOT NULL,
+	`author_staff_id` integer,
+	`sender_address` text,
+	`sender_name` text,
+	`subject` text,
+	`text` text NOT NULL,
+	`html` text,
+	`provider_message_id` text,
+	`delivery_status` text,
+	`delivery_error` text,
+	`meta` text,
+	`created_at` integer NOT NULL,
+	FOREIGN KEY (`ticket_id`) REFERENCES `tickets`(`id`) ON UPDATE no action ON DELETE no action,
+	FOREIGN KEY (`author_staff_id`) REFERENCES `staff_users`(`id`) ON UPDATE no action ON DELETE no action
+);
+--> statement-breakpoint
+CREATE INDEX `messages_ticket_idx` ON `messages` (`ticket_id`,`id`);--> statement-breakpoint
+CREATE UNIQUE INDEX `messages_provider_uq` ON `messages` (`channel`,`provider_message_id`) WHERE provider_message_id is not null;--> statement-breakpoint
+CREATE TABLE `reference_counters` (
+	`prefix` text NOT NULL,
+	`year` integer NOT NULL,
+	`last` integer NOT NULL,
+	PRIMARY KEY(`prefix`, `year`)
+);
+--> statement-breakpoint
+CREATE TABLE `ticket_flags` (
+	`ticket_id` integer NOT NULL,
+	`flag` text NOT NULL,
+	`detail` text,
+	`created_at` integer NOT NULL,
+	PRIMARY KEY(`ticket_id`, `flag`),
+	FOREIGN KEY (`ticket_id`) REFERENCES `tickets`(`id`) ON UPDATE no action ON DELETE no action
+);
+--> statement-breakpoint
+CREATE INDEX `ticket_flags_flag_idx` ON `ticket_flags` (`flag`,`ticket_id`);--> statement-breakpoint
+CREATE TABLE `tickets` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`reference` text NOT NULL,
+	`kind` text NOT NULL,
+	`feedback_type` text,
+	`channel` text NOT NULL,
+	`status` text NOT NULL,
+	`priority` text NOT NULL,
+	`product` text,
+	`cause` text,
+	`subject` text NOT NULL,
+	`customer_id` integer NOT NULL,
+	`assignee_id` integer,
+	`team_id` integer,
+	`level` integer DEFAULT 0 NOT NULL,
+	`language` text NOT NULL,
+	`occurred_on` text,
+	`amount_minor` integer,
+	`currency` text,
+	`outcome_wanted` text,
+	`consent_to_contact` integer DEFAULT false NOT NULL,
+	`created_at` integer NOT NULL,
+	`updated_at` integer NOT NULL,
+	`last_message_at` integer NOT NULL,
+	`resolved_at` integer,
+	`closed_at` integer,
+	FOREIGN KEY (`customer_id`) REFERENCES `customers`(`id`) ON UPDATE no action ON DELETE no action,
+	FOREIGN KEY (`assignee_id`) REFERENCES `staff_users`(`id`) ON UPDATE no action ON DELETE no action,
+	FOREIGN KEY (`team_id`) REFERENCES `teams`(`id`) ON UPDATE no action ON DELETE no action
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `tickets_reference_uq` ON `tickets` (`reference`);--> statement-breakpoint
+CREATE INDEX `tickets_created_idx` ON `tickets` (`created_at`,`id`);--> statement-breakpoint
+CREATE INDEX `tickets_customer_status_idx` ON `tickets` (`customer_id`,`status`,`last_message_at`);--> statement-breakpoint
+CREATE INDEX `tickets_status_created_idx` ON `tickets` (`status`,`created_at`,`id`);--> statement-breakpoint
+CREATE TABLE `tracking_tokens` (
+	`token_hash` text PRIMARY KEY NOT NULL,
+	`ticket_id` integer NOT NULL,
+	`created_at` integer NOT NULL,
+	FOREIGN KEY (`ticket_id`) REFERENCES `tickets`(`id`) ON UPDATE no action ON DELETE no action
+);
+--> statement-breakpoint
+CREATE INDEX `tracking_tokens_ticket_idx` ON `tracking_tokens` (`ticket_id`);--> statement-breakpoint
+CREATE TABLE `outbox` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`channel` text NOT NULL,
+	`recipient` text NOT NULL,
+	`subject` text,
+	`body` text NOT NULL,
+	`html` text,
+	`headers` text,
+	`purpose` text NOT NULL,
+	`ticket_id` integer,
+	`message_id` integer,
+	`status` text DEFAULT 'queued' NOT NULL,
+	`attempts` integer DEFAULT 0 NOT NULL,
+	`next_attempt_at` integer NOT NULL,
+	`lease_until` integer,
+	`last_error` text,
+	`provider_id` text,
+	`created_at` integer NOT NULL,
+	`sent_at` integer,
+	FOREIGN KEY (`ticket_id`) REFERENCES `tickets`(`id`) ON UPDATE no action ON DELETE no action,
+	FOREIGN KEY (`message_id`) REFERENCES `messages`(`id`) ON UPDATE no action ON DELETE no action
+);
+--> statement-breakpoint
+CREATE INDEX `outbox_due_idx` ON `outbox` (`channel`,`next_attempt_at`) WHERE status in ('queued', 'sending');--> statement-breakpoint
+CREATE INDEX `outbox_ticket_idx` ON `outbox` (`ticket_id`);--> statement-breakpoint
+CREATE INDEX `outbox_provider_idx` ON `outbox` (`provider_id`) WHERE provider_id is not null;--> statement-breakpoint
+CREATE TABLE `sms_keyword_messages` (
+	`message_sid` text PRIMARY KEY NOT NULL,
+	`phone` text NOT NULL,
+	`keyword` text NOT NULL,
+	`body` text NOT NULL,
+	`customer_id` integer NOT NULL,
+	`ticket_id` integer,
+	`received_at` integer NOT NULL,
+	FOREIGN KEY (`customer_id`) REFERENCES `customers`(`id`) ON UPDATE no action ON DELETE no action,
+	FOREIGN KEY (`ticket_id`) REFERENCES `tickets`(`id`) ON UPDATE no action ON DELETE no action
+);
+--> statement-breakpoint
+CREATE INDEX `sms_keyword_messages_phone_idx` ON `sms_keyword_messages` (`phone`,`received_at`);--> statement-breakpoint
+CREATE TABLE `api_idempotency` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`token_id` integer NOT NULL,
+	`key` text NOT NULL,
+	`operation` text NOT NULL,
+	`ticket_id` integer NOT NULL,
+	`response` text NOT NULL,
+	`created_at` integer NOT NULL,
+	FOREIGN KEY (`token_id`) REFERENCES `api_tokens`(`id`) ON UPDATE no action ON DELETE no action,
+	FOREIGN KEY (`ticket_id`) REFERENCES `tickets`(`id`) ON UPDATE no action ON DELETE no action
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `api_idempotency_token_key_uq` ON `api_idempotency` (`token_id`,`key`);
