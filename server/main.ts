@@ -13,6 +13,7 @@ import type { Sender } from '../channels/types';
 import { openDb } from '../db/client';
 import type { OutboxChannel } from '../db/constants';
 import type { Config } from './env';
+import { startEmailChannel } from './email-channel';
 import { createHttpApp } from './http';
 import { createLogger, maskAddress } from './logger';
 
@@ -38,7 +39,12 @@ export async function startRedress(config: Config): Promise<Running> {
     hooks: [],
   };
 
-  const email = createEmailSender({ from: config.MAIL_FROM, smtpUrl: config.SMTP_URL, outboxDir: config.outboxDir });
+  const email = createEmailSender({
+    from: config.MAIL_FROM,
+    smtpUrl: config.SMTP_URL,
+    outboxDir: config.outboxDir,
+    replyToDomain: config.REPLY_TO_DOMAIN,
+  });
   const senders: Partial<Record<OutboxChannel, Sender>> = { email: email.send };
   const dispatcher = createDispatcher({
     db,
@@ -47,6 +53,7 @@ export async function startRedress(config: Config): Promise<Running> {
       log.info({ outboxId: row.id, channel: row.channel, to: maskAddress(row.recipient), ok: result.ok }, 'outbox send'),
   });
   dispatcher.start(config.OUTBOX_INTERVAL_MS);
+  const emailIn = await startEmailChannel({ tickets, config, log, onStored: () => dispatcher.kick() });
 
   const app = createHttpApp({
     build,
@@ -58,6 +65,8 @@ export async function startRedress(config: Config): Promise<Running> {
     log,
     kickOutbox: () => dispatcher.kick(),
     isReady: () => ready,
+    mount: emailIn.mount,
+    healthDetails: emailIn.healthDetails,
   });
 
   const server: Server = await new Promise((ok, fail) => {
@@ -77,6 +86,7 @@ export async function startRedress(config: Config): Promise<Running> {
         server.close(() => ok());
         server.closeIdleConnections();
       });
+      await emailIn.stop();
       await dispatcher.stop();
       email.close();
       db.$client.close();
