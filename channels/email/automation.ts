@@ -19,6 +19,9 @@ const OUT_OF_OFFICE = [
   /(自动回复|自動回覆|自动答复|外出|休假|不在办公室|不在辦公室)/,
 ];
 
+const FAILURE_SUBJECT =
+  /(undeliver|delivery (status|failure|failed|notification)|returned mail|failure notice|mail delivery|退信|投递失败|未能送达|无法投递|系统退信)/i;
+
 export function isAutoReply(m: AutomationInput): boolean {
   const autoSubmitted = m.header('auto-submitted')?.trim().toLowerCase();
   if (autoSubmitted && !autoSubmitted.startsWith('no')) return true;
@@ -34,6 +37,7 @@ export function isBounce(m: AutomationInput): boolean {
   if (m.contentType === 'multipart/report' && (m.reportType ?? '').toLowerCase() === 'delivery-status') return true;
   const local = m.fromAddress?.split('@')[0]?.toLowerCase() ?? '';
   if (local === 'mailer-daemon' || local === 'postmaster') return true;
-  // RFC 3834 asks auto-replies to use an empty return path too; those are told apart above.
-  return m.emptyReturnPath && !isAutoReply(m);
+  // An empty return path alone does not make a bounce (RFC 3834 auto-replies and some form
+  // mailers use it too); with a delivery-failure subject it does.
+  return m.emptyReturnPath && !isAutoReply(m) && FAILURE_SUBJECT.test(m.subject ?? '');
 }

@@ -35,6 +35,8 @@ export function sanitizeEmailHtml(html: string): string {
 export function textFromHtml(html: string): string {
   return convert(html, {
     wordwrap: false,
+    // Deeply nested HTML would overflow the converter's recursion; beyond this depth is skipped.
+    limits: { maxDepth: 200 },
     selectors: [
       { selector: 'img', format: 'skip' },
       { selector: 'a', options: { hideLinkHrefIfSameAsText: true } },

@@ -59,7 +59,8 @@ export async function parseEmail(raw: Buffer, opts: ParseOptions): Promise<Parse
     const parts = (types: string[]) =>
       mail.attachments.filter((a) => types.includes(a.contentType.toLowerCase())).map((a) => a.content.toString('utf8'));
     const bounce = readBounce({
-      statusParts: parts(['message/delivery-status', 'message/global-delivery-status']),
+      // mailparser inlines message/delivery-status into the text; other parsers keep it apart.
+      statusParts: [...parts(['message/delivery-status', 'message/global-delivery-status']), mail.text ?? ''],
       returnedParts: parts(['message/rfc822', 'text/rfc822-headers', 'message/global', 'message/global-headers']),
       text: mail.text ?? '',
       rawText: raw.toString('latin1'),
@@ -74,7 +75,8 @@ export async function parseEmail(raw: Buffer, opts: ParseOptions): Promise<Parse
   }
 
   const html = mail.html ? sanitizeEmailHtml(mail.html) : undefined;
-  const fullText = (mail.text?.trim() ? mail.text : mail.html ? textFromHtml(mail.html) : '').replace(/\r\n/g, '\n').trim();
+  // HTML-only mail: the text comes from the sanitized HTML, so no script or form text leaks in.
+  const fullText = (mail.text?.trim() ? mail.text : html ? textFromHtml(html) : '').replace(/\r\n/g, '\n').trim();
   const { visible, quoted } = splitReply(fullText);
   const replyTo = firstAddress(mail.replyTo);
 
