@@ -1,9 +1,7 @@
 // email:replay ID | --all — feeds quarantined email through intake again (after the cause,
 // such as a full disk or a parser bug, is fixed). A message stored since is a no-op.
 import { z } from 'zod';
-import { replayQuarantined } from '../../app/email/receive.server';
 import { openQuarantine } from '../../db/store/email';
-import { emailReceiver } from '../../server/email-channel';
 import { UsageError, parseFlags, type Command } from '../command';
 import { openFromEnv } from '../context';
 
@@ -18,6 +16,9 @@ export const emailReplay: Command = {
     const id = idText === undefined ? undefined : Number(idText);
     if (id !== undefined && (!Number.isInteger(id) || id <= 0)) throw new UsageError(`"${idText}" is not a quarantine id`);
 
+    // Loaded only once the arguments are good: the MIME stack is slow to load.
+    const { replayQuarantined } = await import('../../app/email/receive.server');
+    const { emailReceiver } = await import('../../server/email-channel');
     const { config, db } = openFromEnv();
     try {
       const receiver = emailReceiver({ db, publicUrl: config.publicUrl, attachmentDir: config.attachmentDir, hooks: [] }, config);
