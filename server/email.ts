@@ -213,6 +213,10 @@ export function startImapPoller(deps: EmailInboundDeps): ImapPoller | undefined 
       const msg = await c.fetchOne(String(uid), { source: true, uid: true }, { uid: true });
       if (!msg || !msg.source) continue;
       const result = await receiveEmail(deps.receiver, { raw: msg.source, source: 'imap', now: new Date() });
+      log.info(
+        { uid, outcome: result.status === 'stored' ? result.outcome : 'quarantined', duplicate: result.status === 'stored' && result.duplicate },
+        'imap message',
+      );
       if (result.status === 'quarantined') {
         // Left unseen and the position not moved past it: it is quarantined and replayable,
         // and the next pass would only find it in quarantine again, so move on.
@@ -252,8 +256,10 @@ export function startImapPoller(deps: EmailInboundDeps): ImapPoller | undefined 
       secure: url.protocol === 'imaps:',
       auth: { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) },
       logger: false,
-      // IDLE between passes; imapflow re-enters it after each command.
+      // IDLE between passes, entered soon after each pass (imapflow's default waits 15 s, and
+      // mail arriving in that gap would wait for the next event).
       disableAutoIdle: false,
+      autoIdleDelay: 500,
     });
     client = c;
     c.on('error', (error: unknown) => log.warn({ err: error }, 'imap error'));

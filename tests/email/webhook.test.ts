@@ -23,7 +23,7 @@ function post(body: Buffer, token: string | null = TOKEN) {
   return fetch(`${server.url}/webhooks/email`, {
     method: 'POST',
     headers: { 'Content-Type': 'message/rfc822', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-    body,
+    body: new Uint8Array(body),
   });
 }
 
