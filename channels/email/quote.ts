@@ -23,6 +23,14 @@ export interface SplitReply {
 
 const parser = new EmailReplyParser();
 
+/**
+ * Something the reply parser could act on: a quoted line, a quote header ("wrote:", "写道",
+ * "From:"…), a separator line or a signature phrase. The parser costs milliseconds per 50 KB
+ * (it reverses the text and runs dozens of patterns per line), so text with none is not given to it.
+ */
+const QUOTE_CLUES =
+  /^[ \t]*>|wrote:|写道|écrit|escribió|scritto|escreveu|schrieb|schreef|pisze|napisał|skrev|kirjoitti|작성|のメッセージ|^[ \t]*(From|De|Von|Van|Da)[ \t]?:|^[ \t]*[-_=+]{2,}|^-- $|^(Sent|Envoyé|Enviado|Gesendet|Sendt|Verzonden|Verstuurd|Télécharger|Get Outlook)|regards|cordialement|cheers|best wishes|Bien . vous|Bonne (journ|soir)/im;
+
 export function splitReply(text: string): SplitReply {
   const normalized = text.replace(/\r\n/g, '\n');
   let cut = normalized.length;
@@ -31,7 +39,7 @@ export function splitReply(text: string): SplitReply {
     if (m && m.index < cut) cut = m.index;
   }
   const head = normalized.slice(0, cut);
-  let visible = parser.read(head).getVisibleText().trim();
+  let visible = QUOTE_CLUES.test(head) ? parser.read(head).getVisibleText().trim() : head.trim();
   // A message that is nothing but a quote (a forward without comment) keeps its text visible.
   if (visible.length === 0) visible = head.trim() || normalized.trim();
   const quoted = normalized.trim() === visible ? '' : normalized.slice(normalized.indexOf(visible) + visible.length).trim();
