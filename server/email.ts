@@ -218,8 +218,8 @@ export function startImapPoller(deps: EmailInboundDeps): ImapPoller | undefined 
         'imap message',
       );
       if (result.status === 'quarantined') {
-        // Left unseen and the position not moved past it: it is quarantined and replayable,
-        // and the next pass would only find it in quarantine again, so move on.
+        // Left unseen, but the position moves past it: it is kept in quarantine and replayable
+        // (email:replay), and reading it again on every pass would only quarantine it again.
         log.warn({ uid, quarantineId: result.quarantineId }, 'imap message quarantined');
       } else if (!result.duplicate) {
         deps.onStored();
