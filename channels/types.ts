@@ -54,6 +54,11 @@ export interface InboundMessage {
   receivedAt: Date;
   language?: 'zh' | 'en';
   automated?: AutomatedKind;
+  /**
+   * Where an acknowledgement goes when it is not the sender's own address (email Reply-To);
+   * null: never acknowledge (an empty return path). Undefined: the sender's address.
+   */
+  ackTo?: string | null;
   /** Channel details kept with the message (headers, segments, raw size…). */
   meta?: Record<string, unknown>;
 }

@@ -2,16 +2,18 @@
 import { ConfigError } from '../server/env';
 import { UsageError, type Command } from './command';
 import { backup } from './commands/backup';
+import { emailReplay } from './commands/email-replay';
 import { seed } from './commands/seed';
 import { tokenCreate } from './commands/token-create';
 import { userAdd } from './commands/user-add';
 
+// One line per command; each lives in cli/commands/<name>.ts.
 const commands: Command[] = [
-  // One line per command; each lives in cli/commands/<name>.ts.
   seed,
   tokenCreate,
   userAdd,
   backup,
+  emailReplay,
 ];
 
 function help(): string {

@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 
 const needs = [
   { binary: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', pkg: 'chromium' },
+  { binary: '/usr/sbin/dovecot', pkg: 'dovecot-imapd' },
 ];
 
 const missing = needs.filter((n) => !existsSync(n.binary));

@@ -39,6 +39,19 @@ export const envSchema = z.object({
     .default('CN'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   OUTBOX_INTERVAL_MS: z.coerce.number().int().min(50).default(1000),
+  // Email channel (see README "Email").
+  INBOUND_EMAIL_DOMAINS: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .transform((v) => v.split(',').map((d) => d.trim().toLowerCase()).filter(Boolean))
+      .pipe(z.array(z.string().regex(/^[^\s@]*@?[a-z0-9.-]+\.[a-z0-9-]+$/i, 'must be a comma-separated list of domains or addresses')))
+      .optional(),
+  ),
+  MAX_EMAIL_BYTES: z.coerce.number().int().min(1024, 'must be at least 1024').default(25 * 1024 * 1024),
+  SMTP_TLS_CERT: optionalText,
+  SMTP_TLS_KEY: optionalText,
+  REPLY_TO_DOMAIN: optionalMatching(/^[a-z0-9.-]+\.[a-z0-9-]+$/i, 'must be a domain such as reply.example.com'),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -50,6 +63,7 @@ export interface Config extends Env {
   dataDir: string;
   attachmentDir: string;
   outboxDir: string;
+  quarantineDir: string;
 }
 
 export class ConfigError extends Error {}
@@ -61,6 +75,9 @@ export function parseEnv(source: Record<string, string | undefined>): Config {
     throw new ConfigError(`Invalid configuration: ${String(issue.path[0])} ${issue.message}`);
   }
   const env = result.data;
+  if (Boolean(env.SMTP_TLS_CERT) !== Boolean(env.SMTP_TLS_KEY)) {
+    throw new ConfigError(`Invalid configuration: ${env.SMTP_TLS_CERT ? 'SMTP_TLS_KEY' : 'SMTP_TLS_CERT'} must be set too (STARTTLS needs both)`);
+  }
   const databasePath = env.DATABASE_URL.startsWith('file:') ? env.DATABASE_URL.slice(5) : env.DATABASE_URL;
   const dataDir = databasePath === ':memory:' ? 'data' : databasePath.replace(/[^/]*$/, '').replace(/\/$/, '') || '.';
   return {
@@ -72,5 +89,6 @@ export function parseEnv(source: Record<string, string | undefined>): Config {
     dataDir,
     attachmentDir: `${dataDir}/attachments`,
     outboxDir: `${dataDir}/outbox`,
+    quarantineDir: `${dataDir}/quarantine`,
   };
 }

@@ -20,6 +20,8 @@ export interface HttpDeps {
   log: Logger;
   kickOutbox(): void;
   isReady(): boolean;
+  /** Counters shown under `details` on /healthz (quarantined email…). */
+  healthDetails?: () => Record<string, unknown>;
   /** Extra routes mounted before Remix (webhooks that take the short path). */
   mount?: (app: express.Express) => void;
 }
@@ -58,7 +60,7 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   });
 
   app.get('/healthz', (_req, res) => {
-    if (deps.isReady()) res.json({ ok: true });
+    if (deps.isReady()) res.json(deps.healthDetails ? { ok: true, details: deps.healthDetails() } : { ok: true });
     else res.status(503).json({ ok: false });
   });
 

@@ -13,6 +13,7 @@ import type { Sender } from '../channels/types';
 import { openDb } from '../db/client';
 import type { OutboxChannel } from '../db/constants';
 import type { Config } from './env';
+import { startEmailChannel } from './email-channel';
 import { createHttpApp } from './http';
 import { createLogger, maskAddress } from './logger';
 import { createSmsChannel } from './sms';
@@ -39,7 +40,12 @@ export async function startRedress(config: Config): Promise<Running> {
     hooks: [],
   };
 
-  const email = createEmailSender({ from: config.MAIL_FROM, smtpUrl: config.SMTP_URL, outboxDir: config.outboxDir });
+  const email = createEmailSender({
+    from: config.MAIL_FROM,
+    smtpUrl: config.SMTP_URL,
+    outboxDir: config.outboxDir,
+    replyToDomain: config.REPLY_TO_DOMAIN,
+  });
   const senders: Partial<Record<OutboxChannel, Sender>> = { email: email.send };
   const sms = createSmsChannel({ config, tickets, log, kickOutbox: () => dispatcher.kick() });
   if (sms.sender) senders.sms = sms.sender;
@@ -51,6 +57,7 @@ export async function startRedress(config: Config): Promise<Running> {
   });
   dispatcher.start(config.OUTBOX_INTERVAL_MS);
   sms.start(config.OUTBOX_INTERVAL_MS);
+  const emailIn = await startEmailChannel({ tickets, config, log, onStored: () => dispatcher.kick() });
 
   const app = createHttpApp({
     build,
@@ -62,7 +69,11 @@ export async function startRedress(config: Config): Promise<Running> {
     log,
     kickOutbox: () => dispatcher.kick(),
     isReady: () => ready,
-    mount: sms.mount,
+    mount: (app) => {
+      sms.mount(app);
+      emailIn.mount(app);
+    },
+    healthDetails: emailIn.healthDetails,
   });
 
   const server: Server = await new Promise((ok, fail) => {
@@ -82,6 +93,7 @@ export async function startRedress(config: Config): Promise<Running> {
         server.close(() => ok());
         server.closeIdleConnections();
       });
+      await emailIn.stop();
       await dispatcher.stop();
       await sms.stop();
       email.close();

@@ -12,6 +12,7 @@ import {
   insertCustomer,
   type ContactInput,
 } from '../../db/store/customers';
+import { claimAckSlot } from '../../db/store/email';
 import { queueOutbox } from '../../db/store/outbox';
 import {
   appendEvent,
@@ -31,8 +32,15 @@ import { runHooks, type TicketContext } from './context';
 import { detectLanguage } from './language';
 import { formatReference } from './reference';
 import { subjectFromText } from './subject';
+import { newEmailMessageId } from './reply.server';
 import { resolveThread } from './threading.server';
-import { hashToken, newTrackingToken, trackingUrl } from './tracking-token.server';
+import { hashToken, newTrackingToken, replyTokenOf, trackingUrl } from './tracking-token.server';
+
+/** An email sender gets at most one acknowledgement in this window (auto-responders answer each other forever otherwise). */
+export const EMAIL_ACK_WINDOW_MS = 10 * 60 * 1000;
+
+/** Automated mail (auto-reply, bounce) that continues no thread: it never opens a ticket by itself. */
+export class NoThreadForAutomated extends Error {}
 
 // The channel vocabularies of channels/ and db/ must stay the same.
 const _sameChannels: Channel = '' as InboundMessage['channel'];
@@ -122,6 +130,7 @@ function intakeInTransaction(
   const thread = resolveThread(tx, { hints: message.threadHints, contacts, now, allowNew: message.automated === undefined });
 
   let ticket: TicketRow | undefined = thread.ticket;
+  if (!ticket && message.automated !== undefined) throw new NoThreadForAutomated(`${message.automated} continues no thread`);
   const customerId = ticket?.customerId ?? findOrCreateCustomer(tx, message, fields, contacts, language, now);
   if (ticket) {
     addContacts(tx, customerId, contacts, now);
@@ -270,16 +279,21 @@ function queueAcknowledgements(
   // A call logged by staff, or a ticket another system opened, is acknowledged only when the
   // client agreed to be contacted.
   if ((fields.loggedBy || fields.openedBy) && !fields.consentToContact) return;
-  if (message.sender.email) {
+  // Email: to Reply-To when given, never to an empty return path (ackTo null), and at most
+  // once per sender per window. The ack carries its own Message-ID so a reply threads back.
+  const ackEmail = message.ackTo === undefined ? message.sender.email : message.ackTo;
+  if (ackEmail && (message.channel !== 'email' || claimAckSlot(tx, 'email', ackEmail.toLowerCase(), now, EMAIL_ACK_WINDOW_MS))) {
     const { subject, body } = emailAcknowledgement(ack);
+    const messageId = newEmailMessageId(ticket, publicUrl);
     queueOutbox(tx, {
       channel: 'email',
-      recipient: message.sender.email,
+      recipient: ackEmail,
       subject,
       body,
-      headers: { 'Auto-Submitted': 'auto-replied' },
+      headers: { 'Auto-Submitted': 'auto-replied', 'Message-ID': messageId, 'X-Redress-Reply-Token': replyTokenOf(hashToken(token)) },
       purpose: 'ack',
       ticketId: ticket.id,
+      providerId: messageId,
       now,
     });
   }
@@ -297,7 +311,7 @@ function queueAcknowledgements(
     ticketId: ticket.id,
     type: 'ack.queued',
     actorType: 'system',
-    data: { email: Boolean(message.sender.email), sms: Boolean(message.sender.phone) },
+    data: { email: Boolean(ackEmail), sms: Boolean(message.sender.phone) },
     at: now,
   });
 }

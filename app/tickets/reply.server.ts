@@ -5,9 +5,10 @@ import { writeTransaction, type Tx } from '../../db/client';
 import type { ActorType } from '../../db/constants';
 import { contactsOfCustomer } from '../../db/store/customers';
 import { queueOutbox } from '../../db/store/outbox';
-import { appendEvent, findTicketById, insertMessage, messagesOf, type TicketRow } from '../../db/store/tickets';
+import { appendEvent, findTicketById, insertMessage, messagesOf, trackingTokenHashOfTicket, type TicketRow } from '../../db/store/tickets';
 import { runHooks, type TicketContext } from './context';
 import { Invalid, NotFound } from './errors';
+import { replyTokenOf } from './tracking-token.server';
 
 export type ReplyChannel = 'email' | 'sms';
 
@@ -87,6 +88,9 @@ export function replyToClient(ctx: TicketContext, input: ReplyInput): ReplyResul
         .filter((m) => m.channel === 'email' && m.providerMessageId && m.id !== message.id)
         .map((m) => m.providerMessageId!);
       const headers: Record<string, string> = { 'Message-ID': emailMessageId! };
+      // The sender turns this into Reply-To: reply+<token>@REPLY_TO_DOMAIN when that is configured.
+      const tokenHash = trackingTokenHashOfTicket(tx, ticket.id);
+      if (tokenHash) headers['X-Redress-Reply-Token'] = replyTokenOf(tokenHash);
       if (thread.length > 0) {
         headers['In-Reply-To'] = thread.at(-1)!;
         headers.References = thread.slice(-10).join(' ');

@@ -3,11 +3,13 @@
 import type { ThreadHint } from '../../channels/types';
 import type { Tx } from '../../db/client';
 import { findCustomerIdsByContacts, type ContactInput } from '../../db/store/customers';
+import { findTicketIdByOutboxProviderIds } from '../../db/store/outbox';
 import {
   findRecentOpenTicket,
   findTicketById,
   findTicketByReference,
   findTicketIdByTokenHash,
+  findTicketIdByTokenHashPrefix,
   findTicketIdByMessageIds,
   type TicketRow,
 } from '../../db/store/tickets';
@@ -50,12 +52,16 @@ function ticketForHint(tx: Tx, hint: ThreadHint, senderCustomers: Set<number>, n
       return id === undefined ? undefined : findTicketById(tx, id);
     }
     case 'message-ids': {
-      const id = findTicketIdByMessageIds(tx, hint.ids);
+      // Replies carry a message row; an acknowledgement has only its outbox row.
+      const id = findTicketIdByMessageIds(tx, hint.ids) ?? findTicketIdByOutboxProviderIds(tx, hint.ids);
       return id === undefined ? undefined : findTicketById(tx, id);
     }
-    case 'reply-token':
-      // Reply addresses carry a tracking token's hash prefix; see channels/email (email issue).
-      return undefined;
+    case 'reply-token': {
+      // reply+<token>@ addresses carry the first 32 hex digits of the tracking token's hash:
+      // whoever holds the address may write to the thread, as with the tracking link.
+      const id = findTicketIdByTokenHashPrefix(tx, hint.token);
+      return id === undefined ? undefined : findTicketById(tx, id);
+    }
     case 'reference': {
       const ticket = findTicketByReference(tx, hint.reference.toUpperCase());
       // A stranger quoting someone's reference never joins their thread.

@@ -13,3 +13,8 @@ export function hashToken(token: string): string {
 export function trackingUrl(publicUrl: string, token: string): string {
   return `${publicUrl.replace(/\/$/, '')}/track/${token}`;
 }
+
+/** The token of a reply+<token>@ address: a prefix of the tracking token's hash, never the token itself. */
+export function replyTokenOf(tokenHash: string): string {
+  return tokenHash.slice(0, 32);
+}

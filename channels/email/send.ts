@@ -10,6 +10,8 @@ export interface EmailSenderOptions {
   smtpUrl?: string;
   /** Where .eml files go when there is no SMTP_URL. */
   outboxDir: string;
+  /** Domain of reply+<token>@ addresses; when set, mail that names a reply token gets Reply-To. */
+  replyToDomain?: string;
 }
 
 export interface EmailSender {
@@ -23,18 +25,26 @@ export function createEmailSender(opts: EmailSenderOptions): EmailSender {
     : nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
 
   async function send(message: OutboundMessage): Promise<SendResult> {
-    const { 'Message-ID': messageId, 'In-Reply-To': inReplyTo, References: references, ...headers } = message.headers;
+    const {
+      'Message-ID': messageId,
+      'In-Reply-To': inReplyTo,
+      References: references,
+      'X-Redress-Reply-Token': replyToken,
+      ...headers
+    } = message.headers;
     try {
       const info = await transport.sendMail({
         from: opts.from,
         to: message.recipient,
+        replyTo: replyToken && opts.replyToDomain ? `reply+${replyToken}@${opts.replyToDomain}` : undefined,
         subject: message.subject ?? '',
         text: message.body,
-        html: message.html ?? undefined,
+        html: message.html ?? htmlFromText(message.body),
         messageId,
         inReplyTo,
         references,
-        headers,
+        // Marks Redress's own mail, so a copy that comes back in is never ingested again.
+        headers: { ...headers, 'X-Redress-Outbox': String(message.id) },
       });
       if (!opts.smtpUrl) {
         mkdirSync(opts.outboxDir, { recursive: true });
@@ -48,6 +58,17 @@ export function createEmailSender(opts: EmailSenderOptions): EmailSender {
   }
 
   return { send, close: () => transport.close() };
+}
+
+/** The HTML part of a plain-text message: escaped, paragraphs kept, bare links clickable. */
+export function htmlFromText(text: string): string {
+  const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  const paragraphs = text.split(/\n{2,}/).map((p) =>
+    escape(p)
+      .replace(/https?:\/\/[^\s<&]+/g, (url) => `<a href="${url}">${url}</a>`)
+      .replace(/\n/g, '<br>'),
+  );
+  return `<!doctype html><html><body style="font-family:sans-serif;line-height:1.5">${paragraphs.map((p) => `<p>${p}</p>`).join('')}</body></html>`;
 }
 
 function withPool(url: string): string {

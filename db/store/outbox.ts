@@ -17,6 +17,8 @@ export interface QueueInput {
   purpose: string;
   ticketId?: number | null;
   messageId?: number | null;
+  /** Known before sending when Redress chose it (an email's Message-ID), so replies and bounces find the row. */
+  providerId?: string | null;
   now: Date;
 }
 
@@ -33,6 +35,7 @@ export function queueOutbox(tx: Tx, input: QueueInput): number {
       purpose: input.purpose,
       ticketId: input.ticketId ?? null,
       messageId: input.messageId ?? null,
+      providerId: input.providerId ?? null,
       status: 'queued',
       nextAttemptAt: input.now,
       createdAt: input.now,
@@ -105,4 +108,18 @@ export function rescheduleOutbox(db: Db, id: number, error: string, nextAttemptA
 
 export function outboxOfTicket(tx: Tx | Db, ticketId: number): OutboxRow[] {
   return tx.select().from(outbox).where(eq(outbox.ticketId, ticketId)).orderBy(outbox.id).all();
+}
+
+/** The ticket of an outbox row whose provider id (an email's Message-ID) is among `ids`. */
+export function findTicketIdByOutboxProviderIds(tx: Tx, ids: string[]): number | undefined {
+  if (ids.length === 0) return undefined;
+  return (
+    tx
+      .select({ ticketId: outbox.ticketId })
+      .from(outbox)
+      .where(inArray(outbox.providerId, ids.slice(0, 50)))
+      .orderBy(outbox.id)
+      .limit(1)
+      .get()?.ticketId ?? undefined
+  );
 }

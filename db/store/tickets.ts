@@ -1,6 +1,6 @@
 // Ticket, message, attachment, event and tracking-token writes and the reads that intake and
 // the portal need. Every function takes the transaction it runs in.
-import { and, desc, eq, gte, inArray, or, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, lt, or, sql } from 'drizzle-orm';
 import type { Tx } from '../client';
 import type { ActorType, Channel, MessageDirection, TicketStatus } from '../constants';
 import { attachments, events, messages, referenceCounters, ticketFlags, tickets, trackingTokens } from '../schema';
@@ -182,4 +182,25 @@ export function setTicketTriage(
 
 export function removeFlag(tx: Tx, ticketId: number, flag: string): boolean {
   return tx.delete(ticketFlags).where(and(eq(ticketFlags.ticketId, ticketId), eq(ticketFlags.flag, flag))).run().changes > 0;
+}
+
+/** Reply addresses carry a prefix of the tracking token's hash (never the token): range scan on the primary key. */
+export function findTicketIdByTokenHashPrefix(tx: Tx, prefix: string): number | undefined {
+  if (!/^[0-9a-f]{32}$/.test(prefix)) return undefined;
+  return tx
+    .select({ ticketId: trackingTokens.ticketId })
+    .from(trackingTokens)
+    .where(and(gte(trackingTokens.tokenHash, prefix), lt(trackingTokens.tokenHash, `${prefix}g`)))
+    .limit(1)
+    .get()?.ticketId;
+}
+
+export function trackingTokenHashOfTicket(tx: Tx, ticketId: number): string | undefined {
+  return tx
+    .select({ tokenHash: trackingTokens.tokenHash })
+    .from(trackingTokens)
+    .where(eq(trackingTokens.ticketId, ticketId))
+    .orderBy(trackingTokens.createdAt)
+    .limit(1)
+    .get()?.tokenHash;
 }
