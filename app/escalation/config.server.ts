@@ -117,7 +117,7 @@ export function setRuleEnabled(tx: Tx, key: string, enabled: boolean, author: st
   const row = getConfig(tx, 'rule', key);
   if (!row) throw new NotFound(`No rule "${key}"`);
   const definition = { ...(JSON.parse(row.definition) as Record<string, unknown>), enabled };
-  return putConfig(tx, { kind: 'rule', key, definition: JSON.stringify(definition), enabled, position: row.position, author, now });
+  return putConfig(tx, { kind: 'rule', key, definition: JSON.stringify(definition), enabled, position: row.position, author, now, change: enabled ? 'enabled' : 'disabled' });
 }
 
 export function savePhraseList(tx: Tx, name: string, input: unknown, author: string, now: Date): number | null {

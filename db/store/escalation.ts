@@ -50,6 +50,8 @@ export interface PutConfigInput {
   now: Date;
   /** Seeding writes only what is missing, so running it again is a no-op. */
   onlyIfMissing?: boolean;
+  /** What kind of change this is, when the caller knows better than a diff (switching a rule on or off). */
+  change?: string;
 }
 
 /** Writes a new version (or the first one) and its change row; returns the version, or null when nothing changed. */
@@ -60,7 +62,7 @@ export function putConfig(tx: Tx, input: PutConfigInput): number | null {
     return null;
   }
   const version = (current?.version ?? 0) + 1;
-  const change = input.onlyIfMissing
+  const change = input.change ?? (input.onlyIfMissing
     ? 'seeded'
     : !current
       ? 'created'
@@ -68,7 +70,7 @@ export function putConfig(tx: Tx, input: PutConfigInput): number | null {
         ? 'updated'
         : input.enabled
           ? 'enabled'
-          : 'disabled';
+          : 'disabled');
   const values = {
     version,
     enabled: input.enabled,
