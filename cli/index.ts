@@ -1,9 +1,13 @@
 // `npm run redress -- <command>` / `npx redress <command>`.
 import { ConfigError } from '../server/env';
 import { UsageError, type Command } from './command';
+import { customersImport } from './commands/customers-import';
+import { escalationCommands } from './commands/rules';
 
 const commands: Command[] = [
   // One line per command; each lives in cli/commands/<name>.ts.
+  customersImport,
+  ...escalationCommands,
 ];
 
 function help(): string {

@@ -6,6 +6,7 @@ import type { Tx } from '../client';
 import type { Priority, StaffRole } from '../constants';
 import {
   customerHoldings,
+  customers,
   customerProfiles,
   escalationConfig,
   escalationConfigChanges,
@@ -218,4 +219,8 @@ export function countComplaintsSince(tx: Tx, customerId: number, since: Date, ca
     .where(and(eq(tickets.customerId, customerId), eq(tickets.kind, 'complaint'), gte(tickets.createdAt, since)))
     .limit(cap)
     .all().length;
+}
+
+export function customerById(tx: Tx, id: number) {
+  return tx.select().from(customers).where(eq(customers.id, id)).get();
 }
