@@ -24,18 +24,30 @@ export const CUSTOMER_COLUMNS = [
   'sales_channel',
 ] as const;
 
-const blank = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : typeof v === 'string' ? v.trim() : v);
 const isoDate = z.string().refine((v) => {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(v)) return false;
   const d = new Date(`${v}T00:00:00Z`);
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v;
 }, 'must be a date written YYYY-MM-DD');
-const opt = <T extends z.ZodType>(s: T) => z.preprocess(blank, s.optional());
+const opt = <T extends z.ZodType>(s: T) => s.optional();
+
+/**
+ * Trims every cell and drops blank ones, in plain code before zod sees the row: one pass per
+ * row instead of a preprocess step per column keeps a 100,000-customer import fast.
+ */
+export function cleanRecord(record: Record<string, string | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key of CUSTOMER_COLUMNS) {
+    const v = record[key]?.trim();
+    if (v) out[key] = v;
+  }
+  return out;
+}
 
 export function customerRowSchema(region: CountryCode) {
   return z
     .object({
-      customer_number: z.preprocess(blank, z.string({ error: 'is required' }).max(64, 'is longer than 64 characters')),
+      customer_number: z.string({ error: 'is required' }).max(64, 'is longer than 64 characters'),
       name: opt(z.string().max(200)),
       email: opt(z.email('is not an email address').transform((e) => e.toLowerCase())),
       phone: opt(

@@ -6,7 +6,7 @@ import { parse } from 'csv-parse';
 import type { CountryCode } from 'libphonenumber-js';
 import { writeTransaction, type Db } from '../../db/client';
 import { createProfileImporter } from '../../db/store/customer-profiles';
-import { CUSTOMER_COLUMNS, customerRowSchema, rowProblems, type CustomerRow } from './customer-csv';
+import { cleanRecord, CUSTOMER_COLUMNS, customerRowSchema, rowProblems, type CustomerRow } from './customer-csv';
 
 export interface RejectedRow {
   /** Line in the file (the header is line 1). */
@@ -66,7 +66,7 @@ export async function importCustomersCsv(input: {
   try {
     for await (const record of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
       summary.rows++;
-      const parsed = schema.safeParse(record.record);
+      const parsed = schema.safeParse(cleanRecord(record.record));
       if (parsed.success) batch.push(parsed.data);
       else {
         summary.rejected.push({ line: record.info.lines, customerNumber: record.record.customer_number?.trim() ?? '', reasons: rowProblems(parsed.error) });
