@@ -179,7 +179,11 @@ export const rulesTest: Command = {
         const applies = v.triggers.includes(trigger);
         const state = !v.enabled ? 'OFF      ' : !applies ? 'other trigger' : v.matches ? 'WOULD FIRE' : 'no       ';
         out.push(`  ${state.padEnd(13)} ${v.key} v${v.version}${v.alreadyFired ? ' (already fired for the latest message)' : ''}`);
-        out.push(`                ${v.matches ? 'because' : 'since'} ${v.reasons.join('; ')}`);
+        out.push(
+          applies
+            ? `                ${v.matches ? 'because' : 'since'} ${v.reasons.join('; ')}`
+            : `                runs on ${v.triggers.join(', ')}${v.matches ? '' : `; now: ${v.reasons.join('; ')}`}`,
+        );
       }
       for (const b of report.broken) out.push(`  BROKEN ${b.kind} ${b.key}: ${b.problems.join('; ')}`);
       process.stdout.write(`${out.join('\n')}\n`);
