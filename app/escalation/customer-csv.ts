@@ -44,22 +44,25 @@ export function cleanRecord(record: Record<string, string | undefined>): Record<
   return out;
 }
 
+// Phone numbers are checked in the row's refinement rather than in a per-field transform:
+// the same check, several times cheaper per row in zod 4 (measured with bench:customers).
+// The last answer is remembered, as the refinement and the transform ask about the same number.
+let lastPhone: { raw: string; region: string; e164: string | null } | undefined;
+function normalizePhone(raw: string, region: CountryCode): string | null {
+  if (lastPhone?.raw === raw && lastPhone.region === region) return lastPhone.e164;
+  const p = parsePhoneNumberFromString(raw, region);
+  const e164 = p && p.isValid() ? p.number : null;
+  lastPhone = { raw, region, e164 };
+  return e164;
+}
+
 export function customerRowSchema(region: CountryCode) {
   return z
     .object({
       customer_number: z.string({ error: 'is required' }).max(64, 'is longer than 64 characters'),
       name: opt(z.string().max(200)),
       email: opt(z.email('is not an email address').transform((e) => e.toLowerCase())),
-      phone: opt(
-        z.string().transform((v, ctx) => {
-          const p = parsePhoneNumberFromString(v, region);
-          if (!p || !p.isValid()) {
-            ctx.addIssue({ code: 'custom', message: 'is not a valid phone number' });
-            return z.NEVER;
-          }
-          return p.number;
-        }),
-      ),
+      phone: opt(z.string().max(40, 'is longer than 40 characters')),
       birth_date: opt(isoDate),
       age_band: opt(z.string().regex(/^\d{1,3}(\+|-\d{1,3})$/, 'must look like 65+ or 60-64')),
       risk_level: opt(z.enum(CUSTOMER_RISK_LEVELS, { error: 'must be C1, C2, C3, C4 or C5' })),
@@ -84,6 +87,9 @@ export function customerRowSchema(region: CountryCode) {
           if (r[col] === undefined) ctx.addIssue({ code: 'custom', path: [col], message: 'is required for a holding' });
         }
       }
+      if (r.phone !== undefined && normalizePhone(r.phone, region) === null) {
+        ctx.addIssue({ code: 'custom', path: ['phone'], message: 'is not a valid phone number' });
+      }
       if (r.risk_level === undefined && r.assessment_date !== undefined) {
         ctx.addIssue({ code: 'custom', path: ['risk_level'], message: 'is required when there is an assessment_date' });
       }
@@ -92,7 +98,7 @@ export function customerRowSchema(region: CountryCode) {
       customerNumber: r.customer_number,
       name: r.name ?? null,
       email: r.email ?? null,
-      phone: r.phone ?? null,
+      phone: r.phone !== undefined ? normalizePhone(r.phone, region) : null,
       birthDate: r.birth_date ?? null,
       ageBand: r.age_band ?? null,
       riskLevel: r.risk_level ?? null,
