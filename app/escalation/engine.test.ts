@@ -10,6 +10,7 @@ import { intake } from '../tickets/intake.server';
 import { changeStatus } from '../tickets/status.server';
 import { InvalidConfig, saveRule, seedEscalationDefaults, setRuleEnabled } from './config.server';
 import { createEscalationHook, explainRules } from './engine.server';
+import { escalateTicket } from './levels.server';
 
 const now = new Date('2026-03-01T08:00:00Z');
 let ctx: TicketContext & { dir: string };
@@ -274,6 +275,20 @@ describe('rules as data', () => {
     const ids = [1, 2, 3].map((i) => intake(ctx, webMessage({ sender: { email: `rr${i}@example.com` }, receivedAt: now }), { product: 'cards' }).ticketId);
     expect(ids.map((id) => ticketOf(id).assigneeId)).toEqual([a, b, a]);
     expect(ticketOf(ids[0]!).teamId).toBe(team);
+  });
+});
+
+describe('escalating by hand', () => {
+  it('goes up with who and why, notifies the level, and never goes down', () => {
+    const r = complain('Where is my money?');
+    inTeamWealth(r.ticketId);
+    const up = escalateTicket(ctx.db, { ticketId: r.ticketId, to: 1, staffId: staff.agent!, reason: 'Client very upset', publicUrl: ctx.publicUrl, now });
+    expect(up).toEqual({ escalated: true, from: 0, notified: 1 });
+    const e = eventsOf(ctx.db, r.ticketId).find((x) => x.type === 'ticket.escalated')!;
+    expect(e).toMatchObject({ actorType: 'staff', actorId: String(staff.agent) });
+    expect(JSON.parse(e.data)).toMatchObject({ from: 0, to: 1, reason: 'Client very upset' });
+    expect(escalateTicket(ctx.db, { ticketId: r.ticketId, to: 0, staffId: staff.agent!, reason: 'oops', publicUrl: ctx.publicUrl, now })).toMatchObject({ escalated: false, from: 1 });
+    expect(ticketOf(r.ticketId).level).toBe(1);
   });
 });
 

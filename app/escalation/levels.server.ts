@@ -1,13 +1,13 @@
 // Escalation levels (0 front line, 1 team lead, 2 complaints manager, 3 compliance officer),
 // who the recipients of a level or a rule's notice are, and the staff notices themselves,
 // queued in the outbox in each recipient's language. Escalation only ever goes up.
-import type { Tx } from '../../db/client';
+import { writeTransaction, type Db, type Tx } from '../../db/client';
 import type { ActorType } from '../../db/constants';
 import { queueOutbox } from '../../db/store/outbox';
 import { activeStaffByEmails, activeStaffByRoles, raiseTicketLevel, staffById, teamIdByName, type StaffRow } from '../../db/store/escalation';
 import { appendEvent, findTicketById, type TicketRow } from '../../db/store/tickets';
 import { STAFF_ROLES } from '../../db/constants';
-import type { EscalationConfig } from './config.server';
+import { loadEscalationConfig, type EscalationConfig } from './config.server';
 import { DEFAULT_LEVELS } from './default-rules';
 import type { Level, NotifyChannel, Recipient, TemplateName } from './rule-schema';
 import { renderTemplate } from './templates';
@@ -145,4 +145,28 @@ export function escalateInTx(tx: Tx, e: EscalateInput): { escalated: boolean; fr
       ? 0
       : queueStaffNotice(tx, { ticket: raised, people, via: e.notify, template: e.template, values: e.values, config: e.config, notifier: e.notifier, now: e.now });
   return { escalated: true, from: ticket.level, notified };
+}
+
+/**
+ * A person escalating by hand (the staff workspace's "escalate with a reason"): same rules as
+ * a rule's escalation — only up, recorded with who and why, the level notified by email.
+ */
+export function escalateTicket(
+  db: Db,
+  input: { ticketId: number; to: number; staffId: number; reason: string; publicUrl: string; now: Date },
+): { escalated: boolean; from: number; notified: number } {
+  return writeTransaction(db, (tx) =>
+    escalateInTx(tx, {
+      ticketId: input.ticketId,
+      to: input.to,
+      actor: { type: 'staff', id: String(input.staffId) },
+      reason: input.reason,
+      notify: ['email'],
+      template: 'escalated',
+      values: { rule: input.reason, matched: input.reason, target: '' },
+      config: loadEscalationConfig(tx),
+      notifier: { publicUrl: input.publicUrl, sent: new Set() },
+      now: input.now,
+    }),
+  );
 }
