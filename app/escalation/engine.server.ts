@@ -11,6 +11,7 @@ import {
   countComplaintsSince,
   hasFired,
   holdingsOf,
+  latestEvents,
   nextRoundRobin,
   profileOf,
   setTicketAssignment,
@@ -60,7 +61,18 @@ export function triggerKeyOf(change: TicketChange): string {
 
 export function createEscalationHook(opts: EscalationOptions): TicketHook {
   return (tx, change) => {
-    if (isRuleTrigger(change.trigger)) runEscalation(tx, change, opts);
+    if (!isRuleTrigger(change.trigger)) return;
+    runEscalation(tx, change, opts);
+    // intake() hands the hooks only message.received when a client's message also reopens the
+    // ticket or wakes a pending one; the status event it wrote is found here, so rules on
+    // ticket.reopened and status.changed see those changes too (keyed to the message).
+    if (change.trigger === 'message.received' && change.messageId !== undefined) {
+      for (const e of latestEvents(tx, change.ticketId, 4)) {
+        if (e.at.getTime() !== change.now.getTime() || e.actorType !== 'client') continue;
+        if (e.type !== 'ticket.reopened' && e.type !== 'status.changed') continue;
+        runEscalation(tx, { ...change, trigger: e.type, data: JSON.parse(e.data) as Record<string, unknown> }, opts);
+      }
+    }
   };
 }
 

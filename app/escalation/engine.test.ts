@@ -254,6 +254,25 @@ describe('rules as data', () => {
     expect(ticketOf(r.ticketId).level).toBe(1);
   });
 
+  it('a client message that reopens a resolved ticket fires ticket.reopened rules, once', () => {
+    writeTransaction(ctx.db, (tx) =>
+      saveRule(
+        tx,
+        { key: 'reopened', name: 'Reopened → team lead', triggers: ['ticket.reopened'], actions: [{ do: 'escalate', level: 1 }] },
+        'manager@bank.example',
+        now,
+      ),
+    );
+    const r = complain('Where is my money?', { sender: { email: 'reopen@example.com' } });
+    ctx.db.$client.prepare("update tickets set status = 'resolved', resolved_at = ? where id = ?").run(now.getTime(), r.ticketId);
+    const later = new Date(now.getTime() + 86_400_000);
+    const more = intake(ctx, webMessage({ sender: {}, text: 'Still not fixed', threadHints: [{ kind: 'tracking-token', token: r.trackingToken! }], receivedAt: later }));
+    expect(more.ticketId).toBe(r.ticketId);
+    expect(ticketOf(r.ticketId)).toMatchObject({ status: 'open', level: 1 });
+    runHook({ ticketId: r.ticketId, trigger: 'message.received', messageId: more.messageId, now: later });
+    expect(fired(r.ticketId).filter((f) => f.rule === 'reopened')).toHaveLength(1);
+  });
+
   it('assigns round-robin within a team and conditions on ticket and customer fields', () => {
     const team = addTeam(ctx.db, 'Cards');
     const a = addStaff(ctx.db, { email: 'c1@bank.example', role: 'agent', teamId: team });

@@ -1,7 +1,7 @@
 // Escalation reads and writes: versioned configuration (rules, phrase lists, levels) with its
 // change log, the once-per-event firing guard, the ticket changes rules make, staff lookups for
 // recipients and round-robin, and the customer risk profile and holdings.
-import { and, asc, eq, gt, gte, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, inArray, isNull, sql } from 'drizzle-orm';
 import type { Tx } from '../client';
 import type { Priority, StaffRole } from '../constants';
 import {
@@ -12,6 +12,7 @@ import {
   escalationConfigChanges,
   escalationFirings,
   escalationRoundRobin,
+  events,
   staffUsers,
   teams,
   tickets,
@@ -223,4 +224,9 @@ export function countComplaintsSince(tx: Tx, customerId: number, since: Date, ca
 
 export function customerById(tx: Tx, id: number) {
   return tx.select().from(customers).where(eq(customers.id, id)).get();
+}
+
+/** The ticket's last few events, newest first (events_ticket_idx). */
+export function latestEvents(tx: Tx, ticketId: number, limit: number) {
+  return tx.select().from(events).where(eq(events.ticketId, ticketId)).orderBy(desc(events.id)).limit(limit).all();
 }
