@@ -8,7 +8,7 @@ import { testContext, webMessage } from '../../tests/support/ticket-context';
 import type { TicketChange, TicketContext } from '../tickets/context';
 import { intake } from '../tickets/intake.server';
 import { changeStatus } from '../tickets/status.server';
-import { InvalidConfig, saveRule, seedEscalationDefaults, setRuleEnabled } from './config.server';
+import { InvalidConfig, saveLevel, saveRule, seedEscalationDefaults, setRuleEnabled } from './config.server';
 import { createEscalationHook, explainRules } from './engine.server';
 import { escalateTicket } from './levels.server';
 
@@ -101,6 +101,17 @@ describe('default rules', () => {
     const note = messagesOf(ctx.db, r.ticketId, ['note'])[0]!;
     expect(note.authorType).toBe('rule');
     expect(note.text).toContain('自伤风险');
+  });
+
+  it('self-harm reaches the named person of level 3 by SMS and email', () => {
+    addStaff(ctx.db, { email: 'duty@bank.example', role: 'agent', language: 'en', phone: '+447700900001' });
+    writeTransaction(ctx.db, (tx) =>
+      saveLevel(tx, 3, { name: { en: 'Compliance officer', zh: '合规官' }, roles: ['compliance'], people: ['duty@bank.example'] }, 'admin@bank.example', now),
+    );
+    const r = complain('I want to kill myself', { sender: { email: 'sh@example.com' } });
+    const duty = notices(r.ticketId).filter((o) => o.recipient === 'duty@bank.example' || o.recipient === '+447700900001');
+    expect(duty.map((o) => o.channel).sort()).toEqual(['email', 'sms']);
+    expect(duty.find((o) => o.channel === 'sms')!.body).toMatch(/^Redress URGENT: CMP-2026-\d+: self-harm: "kill myself"/);
   });
 
   it('self-harm in English, not "想死你了"', () => {
