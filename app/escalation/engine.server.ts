@@ -62,18 +62,39 @@ export function triggerKeyOf(change: TicketChange): string {
 export function createEscalationHook(opts: EscalationOptions): TicketHook {
   return (tx, change) => {
     if (!isRuleTrigger(change.trigger)) return;
-    runEscalation(tx, change, opts);
+    guarded(tx, change, () => runEscalation(tx, change, opts));
     // intake() hands the hooks only message.received when a client's message also reopens the
     // ticket or wakes a pending one; the status event it wrote is found here, so rules on
     // ticket.reopened and status.changed see those changes too (keyed to the message).
     if (change.trigger === 'message.received' && change.messageId !== undefined) {
       for (const e of latestEvents(tx, change.ticketId, 4)) {
         if (e.at.getTime() !== change.now.getTime() || e.actorType !== 'client') continue;
-        if (e.type !== 'ticket.reopened' && e.type !== 'status.changed') continue;
-        runEscalation(tx, { ...change, trigger: e.type, data: JSON.parse(e.data) as Record<string, unknown> }, opts);
+        const trigger = e.type === 'ticket.reopened' ? 'ticket.reopened' : e.type === 'status.changed' ? 'status.changed' : null;
+        if (trigger === null) continue;
+        const derived: TicketChange = { ...change, trigger, data: JSON.parse(e.data) as Record<string, unknown> };
+        guarded(tx, derived, () => runEscalation(tx, derived, opts));
       }
     }
   };
+}
+
+/**
+ * Runs the rules in a savepoint: if they fail (a bug, a broken database object), their writes
+ * roll back, the failure is recorded on the ticket, and the client's complaint is still
+ * stored — a complaint is never lost because a rule could not run.
+ */
+function guarded(tx: Tx, change: TicketChange, fn: () => void): void {
+  try {
+    tx.transaction(() => fn());
+  } catch (error) {
+    appendEvent(tx, {
+      ticketId: change.ticketId,
+      type: 'escalation.failed',
+      actorType: 'system',
+      data: { trigger: change.trigger, error: error instanceof Error ? error.message : String(error) },
+      at: change.now,
+    });
+  }
 }
 
 interface Gathered {

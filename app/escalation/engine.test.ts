@@ -308,6 +308,18 @@ describe('rules as data', () => {
   });
 });
 
+describe('robustness', () => {
+  it('a failure inside the rules never loses the complaint: it is stored, and the failure recorded', () => {
+    ctx.db.$client.exec('drop table escalation_firings');
+    const r = complain('I will go to the FCA');
+    expect(ticketOf(r.ticketId)).toMatchObject({ level: 0, priority: 'normal' });
+    expect(flags(r.ticketId)).toEqual({});
+    const failed = eventsOf(ctx.db, r.ticketId).find((e) => e.type === 'escalation.failed')!;
+    expect(JSON.parse(failed.data)).toMatchObject({ trigger: 'ticket.created', error: expect.stringContaining('escalation_firings') });
+    expect(messagesOf(ctx.db, r.ticketId, ['in'])).toHaveLength(1);
+  });
+});
+
 describe('escalating by hand', () => {
   it('goes up with who and why, notifies the level, and never goes down', () => {
     const r = complain('Where is my money?');
