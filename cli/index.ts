@@ -6,6 +6,8 @@ import { emailReplay } from './commands/email-replay';
 import { seed } from './commands/seed';
 import { tokenCreate } from './commands/token-create';
 import { userAdd } from './commands/user-add';
+import { customersImport } from './commands/customers-import';
+import { escalationCommands } from './commands/rules';
 
 // One line per command; each lives in cli/commands/<name>.ts.
 const commands: Command[] = [
@@ -14,6 +16,8 @@ const commands: Command[] = [
   userAdd,
   backup,
   emailReplay,
+  customersImport,
+  ...escalationCommands,
 ];
 
 function help(): string {

@@ -40,7 +40,7 @@ export function openDb({ url, sync = 'full', migrate: runMigrations = true }: Op
   // FULL: an acknowledged write survives power loss, not only a crash (see docs/RELIABILITY.md).
   client.pragma(`synchronous = ${sync === 'full' ? 'FULL' : 'NORMAL'}`);
   client.pragma('foreign_keys = ON');
-  client.pragma('busy_timeout = 5000');
+  client.pragma('busy_timeout = 15000');
   cacheStatements(client);
   const db = drizzle(client, { schema }) as Db;
   if (runMigrations) migrate(db, { migrationsFolder: MIGRATIONS });

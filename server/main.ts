@@ -5,6 +5,8 @@ import type { Server } from 'node:http';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ServerBuild } from '@remix-run/node';
+import { seedEscalationDefaults } from '../app/escalation/config.server';
+import { createEscalationHook } from '../app/escalation/engine.server';
 import { createDispatcher } from '../app/outbox/dispatcher.server';
 import { RateLimiter } from '../app/security/rate-limit';
 import type { TicketContext } from '../app/tickets/context';
@@ -39,6 +41,10 @@ export async function startRedress(config: Config): Promise<Running> {
     attachmentDir: config.attachmentDir,
     hooks: [],
   };
+  // Escalation rules: the shipped defaults are written once (never over an edit), then every
+  // ticket change runs the rules inside its own transaction.
+  seedEscalationDefaults(db, new Date());
+  tickets.hooks.push(createEscalationHook({ publicUrl: config.publicUrl }));
 
   const email = createEmailSender({
     from: config.MAIL_FROM,

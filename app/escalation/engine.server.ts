@@ -1,0 +1,387 @@
+// The escalation engine: a TicketHook that runs inside the transaction of every ticket change.
+// It raises the client-risk flags of a complaint (suitability, assessment, age, repeat), then
+// runs the enabled rules for the trigger in order. Each rule fires at most once per ticket and
+// triggering event (escalation_firings), and its actions never run the hooks again, so one
+// change can never set off a chain of further firings.
+import type { Tx } from '../../db/client';
+import type { Priority } from '../../db/constants';
+import { PRIORITIES } from '../../db/constants';
+import {
+  claimFiring,
+  countComplaintsSince,
+  hasFired,
+  holdingsOf,
+  latestEvents,
+  nextRoundRobin,
+  profileOf,
+  setTicketAssignment,
+  setTicketPriority,
+  teamIdByName,
+  activeStaffByEmails,
+  type StaffRow,
+} from '../../db/store/escalation';
+import { addFlag, appendEvent, findTicketById, flagsOf, insertMessage, messagesOf, type TicketRow } from '../../db/store/tickets';
+import type { TicketChange, TicketHook } from '../tickets/context';
+import { loadEscalationConfig, type EscalationConfig, type LoadedRule } from './config.server';
+import { evaluateCondition, type Facts, type Outcome } from './evaluate';
+import { escalateInTx, queueStaffNotice, recipientsOf, type Notifier } from './levels.server';
+import { RULE_TRIGGERS, type RuleAction, type RuleTrigger } from './rule-schema';
+import { ageOf, heldProductsConcerned, REPEAT_DAYS, riskFlagsFor, type RiskFlag } from './suitability';
+import { fillText } from './templates';
+
+export interface EscalationOptions {
+  /** Base URL for the staff links in notifications. */
+  publicUrl: string;
+}
+
+export function isRuleTrigger(trigger: string): trigger is RuleTrigger {
+  return (RULE_TRIGGERS as readonly string[]).includes(trigger);
+}
+
+function stableJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+  const o = value as Record<string, unknown>;
+  return `{${Object.keys(o)
+    .sort()
+    .map((k) => `${JSON.stringify(k)}:${stableJson(o[k])}`)
+    .join(',')}}`;
+}
+
+/**
+ * What identifies the triggering event. A message trigger is its message; an SLA trigger is its
+ * target, offset and policy (a second sweep delivering the same breach is the same event, at
+ * whatever time it runs); a status change is the change at its instant.
+ */
+export function triggerKeyOf(change: TicketChange): string {
+  if (change.messageId !== undefined) return `${change.trigger}:m${change.messageId}`;
+  if (change.trigger.startsWith('sla.')) return `${change.trigger}:${stableJson(change.data ?? {})}`;
+  return `${change.trigger}:${change.now.getTime()}:${stableJson(change.data ?? {})}`;
+}
+
+export function createEscalationHook(opts: EscalationOptions): TicketHook {
+  return (tx, change) => {
+    if (!isRuleTrigger(change.trigger)) return;
+    guarded(tx, change, () => runEscalation(tx, change, opts));
+    // intake() hands the hooks only message.received when a client's message also reopens the
+    // ticket or wakes a pending one; the status event it wrote is found here, so rules on
+    // ticket.reopened and status.changed see those changes too (keyed to the message).
+    if (change.trigger === 'message.received' && change.messageId !== undefined) {
+      for (const e of latestEvents(tx, change.ticketId, 4)) {
+        if (e.at.getTime() !== change.now.getTime() || e.actorType !== 'client') continue;
+        const trigger = e.type === 'ticket.reopened' ? 'ticket.reopened' : e.type === 'status.changed' ? 'status.changed' : null;
+        if (trigger === null) continue;
+        const derived: TicketChange = { ...change, trigger, data: JSON.parse(e.data) as Record<string, unknown> };
+        guarded(tx, derived, () => runEscalation(tx, derived, opts));
+      }
+    }
+  };
+}
+
+/**
+ * Runs the rules in a savepoint: if they fail (a bug, a broken database object), their writes
+ * roll back, the failure is recorded on the ticket, and the client's complaint is still
+ * stored — a complaint is never lost because a rule could not run.
+ */
+function guarded(tx: Tx, change: TicketChange, fn: () => void): void {
+  try {
+    tx.transaction(() => fn());
+  } catch (error) {
+    appendEvent(tx, {
+      ticketId: change.ticketId,
+      type: 'escalation.failed',
+      actorType: 'system',
+      data: { trigger: change.trigger, error: error instanceof Error ? error.message : String(error) },
+      at: change.now,
+    });
+  }
+}
+
+interface Gathered {
+  ticket: TicketRow;
+  facts: Facts;
+  riskFlags: RiskFlag[];
+}
+
+function slaOf(change: { data?: Record<string, unknown> }): Facts['sla'] {
+  const d = change.data ?? {};
+  const pick = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? v : undefined);
+  const target = pick(d.target);
+  return { target: target === undefined ? undefined : String(target), offset: pick(d.offset) };
+}
+
+function textOf(tx: Tx, ticket: TicketRow, messageId: number | undefined, allMessages: boolean): string {
+  const inbound = messagesOf(tx, ticket.id, ['in']);
+  if (messageId !== undefined) {
+    const m = inbound.find((x) => x.id === messageId);
+    if (m) return `${m.subject ?? ''}\n${m.text}`;
+  }
+  const chosen = allMessages ? inbound : inbound.slice(-1);
+  return [ticket.subject, ...chosen.map((m) => `${m.subject ?? ''}\n${m.text}`)].join('\n');
+}
+
+export function gatherFacts(
+  tx: Tx,
+  ticket: TicketRow,
+  input: { trigger: RuleTrigger; messageId?: number; data?: Record<string, unknown>; now: Date; allMessages?: boolean },
+  config: EscalationConfig,
+): Gathered {
+  const text = textOf(tx, ticket, input.messageId, input.allMessages ?? false);
+  const profile = profileOf(tx, ticket.customerId);
+  const holdings = holdingsOf(tx, ticket.customerId);
+  const concerned = heldProductsConcerned(holdings, ticket.product, `${ticket.subject}\n${text}`);
+  const counts = new Map<number, number>();
+  const complaintsWithin = (days: number) => {
+    if (!counts.has(days)) {
+      counts.set(days, countComplaintsSince(tx, ticket.customerId, new Date(input.now.getTime() - days * 86_400_000), 1000));
+    }
+    return counts.get(days)!;
+  };
+  const riskFlags =
+    ticket.kind === 'complaint' && (input.trigger === 'ticket.created' || input.trigger === 'message.received')
+      ? riskFlagsFor({ profile, concerned, complaintsIn90Days: complaintsWithin(REPEAT_DAYS), now: input.now })
+      : [];
+  const facts: Facts = {
+    trigger: input.trigger,
+    ticket: {
+      kind: ticket.kind,
+      channel: ticket.channel,
+      product: ticket.product,
+      cause: ticket.cause,
+      priority: ticket.priority,
+      status: ticket.status,
+      language: ticket.language,
+      level: ticket.level,
+      flags: new Set(flagsOf(tx, ticket.id).map((f) => f.flag)),
+    },
+    customer: {
+      riskLevel: profile?.riskLevel ?? null,
+      age: ageOf(profile, input.now),
+      vulnerable: profile?.vulnerable ?? false,
+      holdsProduct: concerned.length > 0,
+      complaintsWithin,
+    },
+    text,
+    sla: input.trigger.startsWith('sla.') ? slaOf(input) : null,
+    lists: config.lists,
+  };
+  return { ticket, facts, riskFlags };
+}
+
+export function runEscalation(tx: Tx, change: TicketChange, opts: EscalationOptions): void {
+  if (!isRuleTrigger(change.trigger)) return;
+  const trigger = change.trigger;
+  const ticket = findTicketById(tx, change.ticketId);
+  if (!ticket) return;
+  const config = loadEscalationConfig(tx);
+  const { facts, riskFlags } = gatherFacts(tx, ticket, { trigger, messageId: change.messageId, data: change.data, now: change.now }, config);
+
+  for (const rf of riskFlags) {
+    if (addFlag(tx, ticket.id, rf.flag, rf.detail, change.now)) {
+      appendEvent(tx, {
+        ticketId: ticket.id,
+        type: 'flag.added',
+        actorType: 'system',
+        actorId: 'risk-profile',
+        data: { flag: rf.flag, detail: rf.detail },
+        at: change.now,
+      });
+    }
+    facts.ticket.flags.add(rf.flag);
+  }
+
+  const triggerKey = triggerKeyOf(change);
+  const notifier: Notifier = { publicUrl: opts.publicUrl, sent: new Set() };
+  for (const loaded of config.rules) {
+    if (!loaded.enabled || !loaded.rule.triggers.includes(trigger)) continue;
+    const outcome = evaluateCondition(loaded.rule.when, facts);
+    if (!outcome.matched) continue;
+    if (!claimFiring(tx, { ticketId: ticket.id, ruleKey: loaded.key, triggerKey, ruleVersion: loaded.version, now: change.now })) continue;
+    const done = loaded.rule.actions.map((action) =>
+      applyAction(tx, { loaded, action, outcome, facts, config, notifier, ticketId: ticket.id, trigger, now: change.now }),
+    );
+    appendEvent(tx, {
+      ticketId: ticket.id,
+      type: 'rule.fired',
+      actorType: 'rule',
+      actorId: loaded.key,
+      data: { rule: loaded.key, name: loaded.rule.name, version: loaded.version, trigger, triggerKey, matched: outcome.reasons, actions: done },
+      at: change.now,
+    });
+  }
+}
+
+interface ActionInput {
+  loaded: LoadedRule;
+  action: RuleAction;
+  outcome: Outcome;
+  facts: Facts;
+  config: EscalationConfig;
+  notifier: Notifier;
+  ticketId: number;
+  trigger: RuleTrigger;
+  now: Date;
+}
+
+const rank = (p: Priority) => PRIORITIES.indexOf(p);
+
+function matchedSummary(outcome: Outcome): string {
+  return outcome.phrases.length > 0 ? outcome.phrases.map((p) => `${p.list}: "${p.phrase}"`).join(', ') : outcome.reasons.join(', ');
+}
+
+/** Applies one action; returns what it did, for the rule.fired event. */
+function applyAction(tx: Tx, a: ActionInput): string {
+  const ticket = findTicketById(tx, a.ticketId)!;
+  const actor = { actorType: 'rule' as const, actorId: a.loaded.key };
+  const { action, now } = a;
+  switch (action.do) {
+    case 'priority': {
+      const target = (action.set ?? action.atLeast)!;
+      if (ticket.priority === target || (action.atLeast && rank(ticket.priority) >= rank(target))) return `priority stays ${ticket.priority}`;
+      setTicketPriority(tx, ticket.id, target, now);
+      appendEvent(tx, { ticketId: ticket.id, type: 'priority.changed', ...actor, data: { from: ticket.priority, to: target, rule: a.loaded.key }, at: now });
+      a.facts.ticket.priority = target;
+      return `priority ${ticket.priority} → ${target}`;
+    }
+    case 'flag': {
+      const wanted: { flag: string; detail: string }[] = action.flag
+        ? [{ flag: action.flag, detail: a.outcome.phrases[0]?.phrase ?? a.loaded.rule.name }]
+        : a.outcome.phrases.map((p) => ({ flag: p.list, detail: p.phrase }));
+      const added: string[] = [];
+      for (const w of wanted) {
+        if (addFlag(tx, ticket.id, w.flag, w.detail, now)) {
+          appendEvent(tx, { ticketId: ticket.id, type: 'flag.added', ...actor, data: { flag: w.flag, detail: w.detail, rule: a.loaded.key }, at: now });
+          added.push(`${w.flag} ("${w.detail}")`);
+        }
+        a.facts.ticket.flags.add(w.flag);
+      }
+      return added.length > 0 ? `flagged ${added.join(', ')}` : 'flags already set';
+    }
+    case 'assign': {
+      let assignee: StaffRow | undefined;
+      let teamId: number | null = ticket.teamId;
+      if (action.person) {
+        assignee = activeStaffByEmails(tx, [action.person])[0];
+        if (!assignee) return `not assigned: no active staff member ${action.person}`;
+        teamId = assignee.teamId ?? teamId;
+      } else {
+        const id = teamIdByName(tx, action.team!);
+        if (id === undefined) return `not assigned: no team "${action.team}"`;
+        teamId = id;
+        if (action.roundRobin) assignee = nextRoundRobin(tx, id);
+      }
+      const assigneeId = assignee?.id ?? (teamId === ticket.teamId ? ticket.assigneeId : null);
+      if (assigneeId === ticket.assigneeId && teamId === ticket.teamId) return 'assignment unchanged';
+      setTicketAssignment(tx, ticket.id, { assigneeId, teamId }, now);
+      appendEvent(tx, {
+        ticketId: ticket.id,
+        type: 'ticket.assigned',
+        ...actor,
+        data: { from: { assigneeId: ticket.assigneeId, teamId: ticket.teamId }, to: { assigneeId, teamId }, rule: a.loaded.key },
+        at: now,
+      });
+      return `assigned to ${assignee ? assignee.email : `team ${action.team}`}`;
+    }
+    case 'escalate': {
+      const to = action.level ?? Math.min(3, ticket.level + 1);
+      const r = escalateInTx(tx, {
+        ticketId: ticket.id,
+        to,
+        actor: { type: 'rule', id: a.loaded.key },
+        reason: `${a.loaded.rule.name}: ${matchedSummary(a.outcome)}`,
+        notify: action.notify,
+        template: action.template,
+        values: { rule: a.loaded.rule.name, matched: matchedSummary(a.outcome), target: String(a.facts.sla?.target ?? '') },
+        config: a.config,
+        notifier: a.notifier,
+        now,
+      });
+      if (r.escalated) a.facts.ticket.level = to;
+      return r.escalated ? `escalated ${r.from} → ${to}, ${r.notified} notice(s)` : `level stays ${r.from}`;
+    }
+    case 'notify': {
+      let people = recipientsOf(tx, ticket, action.to, a.config);
+      if (people.length === 0 && action.fallback) people = recipientsOf(tx, ticket, action.fallback, a.config);
+      const n = queueStaffNotice(tx, {
+        ticket,
+        people,
+        via: action.via,
+        template: action.template,
+        values: { rule: a.loaded.rule.name, matched: matchedSummary(a.outcome), target: String(a.facts.sla?.target ?? '') },
+        config: a.config,
+        notifier: a.notifier,
+        now,
+      });
+      if (n > 0) {
+        appendEvent(tx, {
+          ticketId: ticket.id,
+          type: 'notify.queued',
+          ...actor,
+          data: { template: action.template, staff: people.map((p) => p.id), via: action.via, rule: a.loaded.key },
+          at: now,
+        });
+      }
+      return `${n} notice(s) queued`;
+    }
+    case 'note': {
+      const raw = typeof action.text === 'string' ? action.text : action.text[ticket.language];
+      const text = fillText(raw, {
+        reference: ticket.reference,
+        subject: ticket.subject,
+        level: String(ticket.level),
+        levelName: '',
+        rule: a.loaded.rule.name,
+        matched: matchedSummary(a.outcome),
+        link: '',
+        priority: ticket.priority,
+        target: String(a.facts.sla?.target ?? ''),
+      });
+      const m = insertMessage(tx, { ticketId: ticket.id, direction: 'note', channel: ticket.channel, authorType: 'rule', text, createdAt: now });
+      appendEvent(tx, { ticketId: ticket.id, type: 'note.added', ...actor, data: { messageId: m.id, rule: a.loaded.key }, at: now });
+      return 'internal note added';
+    }
+  }
+}
+
+export interface RuleVerdict {
+  key: string;
+  name: string;
+  version: number;
+  enabled: boolean;
+  triggers: RuleTrigger[];
+  /** Whether the condition holds now. */
+  matches: boolean;
+  reasons: string[];
+  /** Already fired for this ticket's latest message (ticket.created / message.received). */
+  alreadyFired: boolean;
+}
+
+/** rules:test: which rules would fire for the ticket as it stands, and why; writes nothing. */
+export function explainRules(
+  tx: Tx,
+  ticketId: number,
+  input: { now: Date; trigger?: RuleTrigger; data?: Record<string, unknown> },
+): { ticket: TicketRow; riskFlags: RiskFlag[]; verdicts: RuleVerdict[]; broken: EscalationConfig['broken'] } {
+  const ticket = findTicketById(tx, ticketId);
+  if (!ticket) throw new Error(`No ticket ${ticketId}`);
+  const config = loadEscalationConfig(tx);
+  const trigger = input.trigger ?? 'message.received';
+  const { facts, riskFlags } = gatherFacts(
+    tx,
+    ticket,
+    { trigger: trigger === 'ticket.created' ? 'message.received' : trigger, data: input.data, now: input.now, allMessages: true },
+    config,
+  );
+  facts.trigger = trigger;
+  for (const rf of riskFlags) facts.ticket.flags.add(rf.flag);
+  const last = messagesOf(tx, ticket.id, ['in']).at(-1);
+  const verdicts = config.rules.map((l) => {
+    const o = evaluateCondition(l.rule.when, facts);
+    const alreadyFired =
+      last !== undefined &&
+      (hasFired(tx, ticket.id, l.key, `message.received:m${last.id}`) || hasFired(tx, ticket.id, l.key, `ticket.created:m${last.id}`));
+    return { key: l.key, name: l.rule.name, version: l.version, enabled: l.enabled, triggers: l.rule.triggers, matches: o.matched, reasons: o.reasons, alreadyFired };
+  });
+  return { ticket, riskFlags, verdicts, broken: config.broken };
+}
+

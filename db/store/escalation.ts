@@ -1,0 +1,232 @@
+// Escalation reads and writes: versioned configuration (rules, phrase lists, levels) with its
+// change log, the once-per-event firing guard, the ticket changes rules make, staff lookups for
+// recipients and round-robin, and the customer risk profile and holdings.
+import { and, asc, desc, eq, gt, gte, inArray, isNull, sql } from 'drizzle-orm';
+import type { Tx } from '../client';
+import type { Priority, StaffRole } from '../constants';
+import {
+  customerHoldings,
+  customers,
+  customerProfiles,
+  escalationConfig,
+  escalationConfigChanges,
+  escalationFirings,
+  escalationRoundRobin,
+  events,
+  staffUsers,
+  teams,
+  tickets,
+} from '../schema';
+
+export type ConfigKind = 'rule' | 'phrase-list' | 'level';
+export type ConfigRow = typeof escalationConfig.$inferSelect;
+export type ConfigChangeRow = typeof escalationConfigChanges.$inferSelect;
+export type StaffRow = typeof staffUsers.$inferSelect;
+export type ProfileRow = typeof customerProfiles.$inferSelect;
+export type HoldingRow = typeof customerHoldings.$inferSelect;
+
+export function listConfig(tx: Tx, kind: ConfigKind): ConfigRow[] {
+  return tx
+    .select()
+    .from(escalationConfig)
+    .where(eq(escalationConfig.kind, kind))
+    .orderBy(asc(escalationConfig.position), asc(escalationConfig.key))
+    .all();
+}
+
+export function getConfig(tx: Tx, kind: ConfigKind, key: string): ConfigRow | undefined {
+  return tx
+    .select()
+    .from(escalationConfig)
+    .where(and(eq(escalationConfig.kind, kind), eq(escalationConfig.key, key)))
+    .get();
+}
+
+export interface PutConfigInput {
+  kind: ConfigKind;
+  key: string;
+  definition: string;
+  enabled: boolean;
+  position: number;
+  author: string;
+  now: Date;
+  /** Seeding writes only what is missing, so running it again is a no-op. */
+  onlyIfMissing?: boolean;
+  /** What kind of change this is, when the caller knows better than a diff (switching a rule on or off). */
+  change?: string;
+}
+
+/** Writes a new version (or the first one) and its change row; returns the version, or null when nothing changed. */
+export function putConfig(tx: Tx, input: PutConfigInput): number | null {
+  const current = getConfig(tx, input.kind, input.key);
+  if (current && input.onlyIfMissing) return null;
+  if (current && current.definition === input.definition && current.enabled === input.enabled && current.position === input.position) {
+    return null;
+  }
+  const version = (current?.version ?? 0) + 1;
+  const change = input.change ?? (input.onlyIfMissing
+    ? 'seeded'
+    : !current
+      ? 'created'
+      : current.definition !== input.definition || current.position !== input.position
+        ? 'updated'
+        : input.enabled
+          ? 'enabled'
+          : 'disabled');
+  const values = {
+    version,
+    enabled: input.enabled,
+    position: input.position,
+    definition: input.definition,
+    updatedBy: input.author,
+    updatedAt: input.now,
+  };
+  if (current) {
+    tx.update(escalationConfig)
+      .set(values)
+      .where(and(eq(escalationConfig.kind, input.kind), eq(escalationConfig.key, input.key)))
+      .run();
+  } else {
+    tx.insert(escalationConfig).values({ kind: input.kind, key: input.key, ...values }).run();
+  }
+  tx.insert(escalationConfigChanges)
+    .values({
+      kind: input.kind,
+      key: input.key,
+      version,
+      change,
+      enabled: input.enabled,
+      definition: input.definition,
+      author: input.author,
+      at: input.now,
+    })
+    .run();
+  return version;
+}
+
+export function configHistory(tx: Tx, kind: ConfigKind, key: string): ConfigChangeRow[] {
+  return tx
+    .select()
+    .from(escalationConfigChanges)
+    .where(and(eq(escalationConfigChanges.kind, kind), eq(escalationConfigChanges.key, key)))
+    .orderBy(asc(escalationConfigChanges.version))
+    .all();
+}
+
+/** Claims (ticket, rule, triggering event); false when the rule already fired for that event. */
+export function claimFiring(tx: Tx, f: { ticketId: number; ruleKey: string; triggerKey: string; ruleVersion: number; now: Date }): boolean {
+  const r = tx
+    .insert(escalationFirings)
+    .values({ ticketId: f.ticketId, ruleKey: f.ruleKey, triggerKey: f.triggerKey, ruleVersion: f.ruleVersion, at: f.now })
+    .onConflictDoNothing()
+    .run();
+  return r.changes > 0;
+}
+
+export function hasFired(tx: Tx, ticketId: number, ruleKey: string, triggerKey: string): boolean {
+  return (
+    tx
+      .select({ one: sql<number>`1` })
+      .from(escalationFirings)
+      .where(and(eq(escalationFirings.ticketId, ticketId), eq(escalationFirings.ruleKey, ruleKey), eq(escalationFirings.triggerKey, triggerKey)))
+      .get() !== undefined
+  );
+}
+
+export function setTicketPriority(tx: Tx, ticketId: number, priority: Priority, now: Date): void {
+  tx.update(tickets).set({ priority, updatedAt: now }).where(eq(tickets.id, ticketId)).run();
+}
+
+/** Raises the level; the `level < ?` guard means it can never go down, even when two writers race. */
+export function raiseTicketLevel(tx: Tx, ticketId: number, level: number, now: Date): boolean {
+  const r = tx
+    .update(tickets)
+    .set({ level, updatedAt: now })
+    .where(and(eq(tickets.id, ticketId), sql`${tickets.level} < ${level}`))
+    .run();
+  return r.changes > 0;
+}
+
+export function setTicketAssignment(tx: Tx, ticketId: number, a: { assigneeId: number | null; teamId: number | null }, now: Date): void {
+  tx.update(tickets).set({ assigneeId: a.assigneeId, teamId: a.teamId, updatedAt: now }).where(eq(tickets.id, ticketId)).run();
+}
+
+export function activeStaffByRoles(tx: Tx, roles: StaffRole[], teamId: number | null): StaffRow[] {
+  if (roles.length === 0) return [];
+  return tx
+    .select()
+    .from(staffUsers)
+    .where(
+      and(
+        inArray(staffUsers.role, roles),
+        isNull(staffUsers.disabledAt),
+        teamId === null ? undefined : eq(staffUsers.teamId, teamId),
+      ),
+    )
+    .orderBy(asc(staffUsers.id))
+    .limit(200)
+    .all();
+}
+
+export function activeStaffByEmails(tx: Tx, emails: string[]): StaffRow[] {
+  if (emails.length === 0) return [];
+  return tx
+    .select()
+    .from(staffUsers)
+    .where(and(inArray(staffUsers.email, emails.map((e) => e.toLowerCase())), isNull(staffUsers.disabledAt)))
+    .all();
+}
+
+export function staffById(tx: Tx, id: number): StaffRow | undefined {
+  return tx.select().from(staffUsers).where(eq(staffUsers.id, id)).get();
+}
+
+export function teamIdByName(tx: Tx, name: string): number | undefined {
+  return tx.select({ id: teams.id }).from(teams).where(eq(teams.name, name)).get()?.id;
+}
+
+/** The next active member of the team after the last one handed a ticket, wrapping round; records the choice. */
+export function nextRoundRobin(tx: Tx, teamId: number): StaffRow | undefined {
+  const last = tx.select().from(escalationRoundRobin).where(eq(escalationRoundRobin.teamId, teamId)).get();
+  const members = and(eq(staffUsers.teamId, teamId), isNull(staffUsers.disabledAt), inArray(staffUsers.role, ['agent', 'supervisor']));
+  const next =
+    (last
+      ? tx.select().from(staffUsers).where(and(members, gt(staffUsers.id, last.lastStaffId))).orderBy(asc(staffUsers.id)).limit(1).get()
+      : undefined) ?? tx.select().from(staffUsers).where(members).orderBy(asc(staffUsers.id)).limit(1).get();
+  if (!next) return undefined;
+  tx.insert(escalationRoundRobin)
+    .values({ teamId, lastStaffId: next.id })
+    .onConflictDoUpdate({ target: escalationRoundRobin.teamId, set: { lastStaffId: next.id } })
+    .run();
+  return next;
+}
+
+export function profileOf(tx: Tx, customerId: number): ProfileRow | undefined {
+  return tx.select().from(customerProfiles).where(eq(customerProfiles.customerId, customerId)).get();
+}
+
+export function holdingsOf(tx: Tx, customerId: number): HoldingRow[] {
+  return tx.select().from(customerHoldings).where(eq(customerHoldings.customerId, customerId)).orderBy(asc(customerHoldings.productCode)).all();
+}
+
+/**
+ * Complaints the customer opened since `since`, counted up to `cap`: the customer's tickets
+ * through tickets_customer_status_idx, never a scan of the table.
+ */
+export function countComplaintsSince(tx: Tx, customerId: number, since: Date, cap: number): number {
+  return tx
+    .select({ one: sql<number>`1` })
+    .from(tickets)
+    .where(and(eq(tickets.customerId, customerId), eq(tickets.kind, 'complaint'), gte(tickets.createdAt, since)))
+    .limit(cap)
+    .all().length;
+}
+
+export function customerById(tx: Tx, id: number) {
+  return tx.select().from(customers).where(eq(customers.id, id)).get();
+}
+
+/** The ticket's last few events, newest first (events_ticket_idx). */
+export function latestEvents(tx: Tx, ticketId: number, limit: number) {
+  return tx.select().from(events).where(eq(events.ticketId, ticketId)).orderBy(desc(events.id)).limit(limit).all();
+}
