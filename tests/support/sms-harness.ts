@@ -27,7 +27,7 @@ export async function startSmsHarness(env: Record<string, string> = {}): Promise
     TWILIO_FROM,
     TWILIO_API_URL: fake.url,
     ...env,
-  });
+  }, undefined, { startTimeoutMs: 150_000 });
   const db = openDb({ url: `file:${server.databasePath}`, sync: 'normal', migrate: false });
   const sign = { baseUrl: server.url, publicUrl: PUBLIC_URL, authToken: fake.authToken };
   return {
