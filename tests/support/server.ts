@@ -17,7 +17,11 @@ export interface TestServer {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export async function startServer(env: Record<string, string> = {}, dir?: string): Promise<TestServer> {
+export async function startServer(
+  env: Record<string, string> = {},
+  dir?: string,
+  opts: { timeoutMs?: number } = {},
+): Promise<TestServer> {
   const home = dir ?? mkdtempSync(join(tmpdir(), 'redress-test-'));
   const databasePath = join(home, 'redress.sqlite');
   const fullEnv: Record<string, string> = {
@@ -39,7 +43,11 @@ export async function startServer(env: Record<string, string> = {}, dir?: string
   });
   const logs: string[] = [];
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${logs.join('\n')}`)), 30_000);
+    const timer = setTimeout(() => {
+      // Never leave a half-started server behind.
+      child.kill('SIGKILL');
+      reject(new Error(`server did not start:\n${logs.join('\n')}`));
+    }, opts.timeoutMs ?? 30_000);
     let buffer = '';
     child.stdout!.on('data', (chunk: Buffer) => {
       buffer += chunk.toString();
