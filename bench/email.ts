@@ -69,7 +69,7 @@ function bigMessage(mb: number): Buffer {
 
 async function withServer<T>(fn: (s: TestServer, smtpPort: number) => Promise<T>): Promise<T> {
   const smtpPort = await freePort();
-  const server = await startServer({ SMTP_PORT: String(smtpPort), DB_SYNC: 'full', OUTBOX_INTERVAL_MS: '1000', ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}) });
+  const server = await startServer({ SMTP_PORT: String(smtpPort), DB_SYNC: 'full', OUTBOX_INTERVAL_MS: '1000' }, undefined, { timeoutMs: 180_000 });
   try {
     return await fn(server, smtpPort);
   } finally {

@@ -48,7 +48,8 @@ async function seenFlags(): Promise<Record<number, boolean>> {
 const count = (s: TestServer) => query<{ n: number }>(s.databasePath, "select count(*) n from inbound_emails where source = 'imap'")[0]!.n;
 const messageCount = (s: TestServer) => query<{ n: number }>(s.databasePath, "select count(*) n from messages where direction = 'in'")[0]!.n;
 const start = async (dir?: string) => {
-  const s = await startServer({ IMAP_URL: dovecot.url() }, dir);
+  // Generous start-up time: the test machine is shared and often busy.
+  const s = await startServer({ IMAP_URL: dovecot.url() }, dir, { timeoutMs: 90_000 });
   servers.push(s);
   return s;
 };

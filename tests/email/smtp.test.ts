@@ -24,7 +24,7 @@ beforeAll(async () => {
     INBOUND_EMAIL_DOMAINS: 'redress.test,reply.redress.test',
     REPLY_TO_DOMAIN: 'reply.redress.test',
     PUBLIC_URL: 'https://complaints.redress.test',
-  });
+  }, undefined, { timeoutMs: 120_000 });
 });
 afterAll(async () => {
   await server?.stop();

@@ -13,7 +13,11 @@ let smtpPort: number;
 
 beforeAll(async () => {
   smtpPort = await freePort();
-  server = await startServer({ INBOUND_EMAIL_TOKEN: TOKEN, MAX_EMAIL_BYTES: String(LIMIT), SMTP_PORT: String(smtpPort) });
+  server = await startServer(
+    { INBOUND_EMAIL_TOKEN: TOKEN, MAX_EMAIL_BYTES: String(LIMIT), SMTP_PORT: String(smtpPort) },
+    undefined,
+    { timeoutMs: 120_000 },
+  );
 });
 afterAll(async () => {
   await server?.stop();

@@ -20,7 +20,7 @@ export interface TestServer {
 export async function startServer(
   env: Record<string, string> = {},
   dir?: string,
-  opts: { /** How long to wait for "listening" (a loaded machine can need more than the default). */ startTimeoutMs?: number } = {},
+  opts: { /** How long to wait for "listening" (a loaded machine can need more than the default). */ startTimeoutMs?: number; timeoutMs?: number } = {},
 ): Promise<TestServer> {
   const home = dir ?? mkdtempSync(join(tmpdir(), 'redress-test-'));
   const databasePath = join(home, 'redress.sqlite');
@@ -43,7 +43,11 @@ export async function startServer(
   });
   const logs: string[] = [];
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${logs.join('\n')}`)), opts.startTimeoutMs ?? 30_000);
+    const timer = setTimeout(() => {
+      // Never leave a half-started server behind.
+      child.kill('SIGKILL');
+      reject(new Error(`server did not start:\n${logs.join('\n')}`));
+    }, opts.startTimeoutMs ?? opts.timeoutMs ?? 60_000);
     let buffer = '';
     child.stdout!.on('data', (chunk: Buffer) => {
       buffer += chunk.toString();
