@@ -1,9 +1,11 @@
 // `npm run redress -- <command>` / `npx redress <command>`.
 import { ConfigError } from '../server/env';
 import { UsageError, type Command } from './command';
+import { slaTick } from './commands/sla-tick';
 
 const commands: Command[] = [
   // One line per command; each lives in cli/commands/<name>.ts.
+  slaTick,
 ];
 
 function help(): string {

@@ -39,6 +39,7 @@ export const envSchema = z.object({
     .default('CN'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   OUTBOX_INTERVAL_MS: z.coerce.number().int().min(50).default(1000),
+  SLA_SWEEP_MS: z.coerce.number().int().min(50, 'must be at least 50 (milliseconds)').default(15_000),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -7,6 +7,9 @@ import { pathToFileURL } from 'node:url';
 import type { ServerBuild } from '@remix-run/node';
 import { createDispatcher } from '../app/outbox/dispatcher.server';
 import { RateLimiter } from '../app/security/rate-limit';
+import { ensureSlaPresets } from '../app/sla/seed.server';
+import { startSlaSweeper } from '../app/sla/sweep.server';
+import { recordAcknowledgementSent, slaTicketHook } from '../app/sla/timers.server';
 import type { TicketContext } from '../app/tickets/context';
 import { createEmailSender } from '../channels/email/send';
 import type { Sender } from '../channels/types';
@@ -37,16 +40,35 @@ export async function startRedress(config: Config): Promise<Running> {
     attachmentDir: config.attachmentDir,
     hooks: [],
   };
+  ensureSlaPresets(db, new Date());
+  tickets.hooks.push(slaTicketHook);
 
   const email = createEmailSender({ from: config.MAIL_FROM, smtpUrl: config.SMTP_URL, outboxDir: config.outboxDir });
   const senders: Partial<Record<OutboxChannel, Sender>> = { email: email.send };
   const dispatcher = createDispatcher({
     db,
     senders,
-    onResult: (row, result) =>
-      log.info({ outboxId: row.id, channel: row.channel, to: maskAddress(row.recipient), ok: result.ok }, 'outbox send'),
+    onResult: (row, result) => {
+      log.info({ outboxId: row.id, channel: row.channel, to: maskAddress(row.recipient), ok: result.ok }, 'outbox send');
+      // The acknowledge target is met when the acknowledgement actually leaves, not when it is queued.
+      if (result.ok && row.purpose === 'ack' && row.ticketId !== null) {
+        try {
+          recordAcknowledgementSent(tickets, { ticketId: row.ticketId, at: new Date() });
+        } catch (error) {
+          log.error({ err: error, ticketId: row.ticketId }, 'sla acknowledgement not recorded');
+        }
+      }
+    },
   });
   dispatcher.start(config.OUTBOX_INTERVAL_MS);
+  // Its first sweep runs at once, so breaches missed while the server was down fire now, at their true time.
+  const slaSweeper = startSlaSweeper(tickets, {
+    intervalMs: config.SLA_SWEEP_MS,
+    onSweep: (r) => {
+      if (r.timers > 0) log.info(r, 'sla sweep');
+    },
+    onError: (error) => log.error({ err: error }, 'sla sweep failed'),
+  });
 
   const app = createHttpApp({
     build,
@@ -77,6 +99,7 @@ export async function startRedress(config: Config): Promise<Running> {
         server.close(() => ok());
         server.closeIdleConnections();
       });
+      slaSweeper.stop();
       await dispatcher.stop();
       email.close();
       db.$client.close();
