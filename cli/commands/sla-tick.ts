@@ -15,21 +15,22 @@ const flags = z.object({
       message: 'must be an ISO-8601 instant with a zone, such as 2026-05-01T09:00:00Z',
     })
     .optional(),
+  batch: z.coerce.number().int().min(1, 'must be a whole number of at least 1').max(10_000).default(500),
   quiet: z.boolean().default(false),
 });
 
 export const slaTick: Command = {
   name: 'sla:tick',
   summary: 'Run one SLA sweep: fire the warnings and breaches due by now (or by --at).',
-  usage: '[--at ISO-8601] [--quiet]',
+  usage: '[--at ISO-8601] [--batch N] [--quiet]',
   async run(argv) {
-    const { values } = parseFlags(argv, { at: { type: 'string' }, quiet: { type: 'boolean' } }, flags);
+    const { values } = parseFlags(argv, { at: { type: 'string' }, batch: { type: 'string' }, quiet: { type: 'boolean' } }, flags);
     const now = values.at ? new Date(values.at) : new Date();
     const { config, db } = openFromEnv();
     try {
       ensureSlaPresets(db, now);
       const ctx: TicketContext = { db, publicUrl: config.publicUrl, attachmentDir: config.attachmentDir, hooks: [slaTicketHook] };
-      const r = runSlaSweep(ctx, { now });
+      const r = runSlaSweep(ctx, { now, batchSize: values.batch });
       if (!values.quiet) {
         process.stdout.write(`sla:tick at ${now.toISOString()}: ${r.timers} timers, ${r.warnings} warnings, ${r.breaches} breaches\n`);
       }
