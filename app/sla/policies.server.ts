@@ -3,8 +3,8 @@
 // moves retroactively. Order and on/off are not versioned: they only decide which policy new
 // tickets get.
 import { writeTransaction, type Db } from '../../db/client';
-import { allPolicies, insertPolicyVersion, setPolicyEnabled } from '../../db/store/sla';
-import { NotFound } from '../tickets/errors';
+import { allPolicies, calendarDefinition, insertPolicyVersion, setPolicyEnabled } from '../../db/store/sla';
+import { Invalid, NotFound } from '../tickets/errors';
 import { policyDefinitionSchema, type PolicyDefinition } from './policy';
 
 export function listPolicies(db: Db) {
@@ -16,6 +16,8 @@ export function updatePolicyDefinition(db: Db, input: { key: string; definition:
   return writeTransaction(db, (tx) => {
     const policy = allPolicies(tx).find((p) => p.key === input.key);
     if (!policy) throw new NotFound(`No SLA policy ${input.key}`);
+    // A policy naming a calendar that does not exist would stop every new ticket it matches.
+    if (!calendarDefinition(tx, definition.calendar)) throw new Invalid(`No business calendar named ${definition.calendar}`);
     return { version: insertPolicyVersion(tx, policy.id, JSON.stringify(definition), input.now), definition };
   });
 }
