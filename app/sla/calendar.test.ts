@@ -4,6 +4,7 @@ import {
   addBusinessTime,
   endOfBusinessDay,
   isOpenAt,
+  localDateTime,
   measureBusinessTime,
   parseCalendar,
   type CalendarDefinition,
@@ -110,5 +111,13 @@ describe('business calendar properties', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('local date and time', () => {
+  it('writes an instant as the zone’s wall clock, across a clock change', () => {
+    expect(localDateTime('Europe/London', Date.parse('2026-03-29T00:59:00Z'))).toBe('2026-03-29 00:59');
+    expect(localDateTime('Europe/London', Date.parse('2026-03-29T01:00:00Z'))).toBe('2026-03-29 02:00');
+    expect(localDateTime('Asia/Shanghai', Date.parse('2026-12-31T16:30:00Z'))).toBe('2027-01-01 00:30');
   });
 });

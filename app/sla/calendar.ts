@@ -105,6 +105,22 @@ export function zonedInstant(zone: string, localAsUtc: number): number {
   return second;
 }
 
+const offsets = new Map<string, number>();
+/**
+ * The zone's wall clock at `instant` as "YYYY-MM-DD HH:MM". Offsets are cached per quarter hour
+ * (every zone changes its clocks on a quarter hour), so formatting thousands of instants is cheap.
+ */
+export function localDateTime(zone: string, instant: number): string {
+  const key = `${zone}|${Math.floor(instant / 900_000)}`;
+  let offset = offsets.get(key);
+  if (offset === undefined) {
+    offset = zoneOffset(zone, instant);
+    if (offsets.size > 100_000) offsets.clear();
+    offsets.set(key, offset);
+  }
+  return new Date(instant + offset).toISOString().slice(0, 16).replace('T', ' ');
+}
+
 /** The local date (as YYYY-MM-DD) of an instant in the zone. */
 export function localDate(zone: string, instant: number): string {
   return new Date(wallClock(zone, instant)).toISOString().slice(0, 10);

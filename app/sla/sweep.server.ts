@@ -4,9 +4,7 @@
 // transaction that re-reads its timers under the write lock and advances them with a guarded
 // update, so an overlapping sweep finds nothing left to do and a crash rolls the batch back.
 import { writeTransaction, type Tx } from '../../db/client';
-import { queueOutbox } from '../../db/store/outbox';
-import { activeStaff, dueTimerIds, teamLead, ticketsForSla, timersByIds, updateTimerGuarded, type SlaTicket, type TimerRow } from '../../db/store/sla';
-import { appendEvent } from '../../db/store/tickets';
+import { activeStaff, dueTimerIds, sweepStatements, teamLead, ticketsForSla, timersByIds, type SlaTicket, type TimerRow } from '../../db/store/sla';
 import { runHooks, type TicketContext } from '../tickets/context';
 import { staffNotice } from './notices';
 import { SlaRegistry } from './registry.server';
@@ -51,7 +49,8 @@ function fireBatch(ctx: TicketContext, tx: Tx, ids: number[], now: Date, notifyS
   if (rows.length === 0) return out;
   const reg = new SlaRegistry(tx);
   const tickets = new Map(ticketsForSla(tx, [...new Set(rows.map((r) => r.ticketId))]).map((t) => [t.id, t]));
-  const notifier = notifyStaff ? staffNotifier(ctx, tx, reg, now) : undefined;
+  const write = sweepStatements(tx);
+  const notifier = notifyStaff ? staffNotifier(ctx, tx, reg, write, now) : undefined;
   for (const row of rows) {
     const policy = reg.policy(row.policyId, row.policyVersion);
     const schedule = scheduleOfTimer(reg, row);
@@ -60,25 +59,27 @@ function fireBatch(ctx: TicketContext, tx: Tx, ids: number[], now: Date, notifyS
     const warned: Array<{ offset: string; at: Date }> = [];
     while (fired < schedule.warnings.length && schedule.warnings[fired]!.at <= now) warned.push(schedule.warnings[fired++]!);
     const breached = schedule.dueAt <= now;
-    const ok = updateTimerGuarded(tx, row, {
+    const ok = write.advanceTimer({
+      id: row.id,
+      previousWarnings: row.warningsFired,
       warningsFired: fired,
       state: breached ? 'breached' : 'running',
       breachedAt: breached ? schedule.dueAt : null,
       dueAt: schedule.dueAt,
       nextActionAt: breached ? null : nextActionAt(schedule, fired),
-      updatedAt: now,
+      now,
     });
     if (!ok) continue;
     out.timers++;
     const base = { target: row.target, policy: policy.key, dueAt: schedule.dueAt.toISOString() };
     for (const w of warned) {
-      appendEvent(tx, { ticketId: row.ticketId, type: 'sla.warning', actorType: 'system', data: { ...base, offset: w.offset }, at: w.at });
+      write.appendEvent({ ticketId: row.ticketId, type: 'sla.warning', data: { ...base, offset: w.offset }, at: w.at });
       runHooks(ctx, tx, { ticketId: row.ticketId, trigger: 'sla.warning', data: { ...base, offset: w.offset, at: w.at.toISOString() }, now });
       notifier?.(ticket, row, 'warning', schedule.dueAt, policy.name, w.offset);
       out.warnings++;
     }
     if (breached) {
-      appendEvent(tx, { ticketId: row.ticketId, type: 'sla.breached', actorType: 'system', data: base, at: schedule.dueAt });
+      write.appendEvent({ ticketId: row.ticketId, type: 'sla.breached', data: base, at: schedule.dueAt });
       runHooks(ctx, tx, { ticketId: row.ticketId, trigger: 'sla.breached', data: { ...base, offset: 'due', at: schedule.dueAt.toISOString() }, now });
       notifier?.(ticket, row, 'breach', schedule.dueAt, policy.name);
       out.breaches++;
@@ -88,7 +89,7 @@ function fireBatch(ctx: TicketContext, tx: Tx, ids: number[], now: Date, notifyS
 }
 
 /** Until escalation rules exist: one email to the assignee, or to the team lead when nobody is assigned. */
-function staffNotifier(ctx: TicketContext, tx: Tx, reg: SlaRegistry, now: Date) {
+function staffNotifier(ctx: TicketContext, tx: Tx, reg: SlaRegistry, write: ReturnType<typeof sweepStatements>, now: Date) {
   const leads = new Map<number | null, ReturnType<typeof teamLead>>();
   return (ticket: SlaTicket, row: TimerRow, kind: 'warning' | 'breach', dueAt: Date, policyName: string, offset?: string) => {
     let to = ticket.assigneeId !== null ? activeStaff(tx, ticket.assigneeId) : undefined;
@@ -110,7 +111,7 @@ function staffNotifier(ctx: TicketContext, tx: Tx, reg: SlaRegistry, now: Date) 
       language: to.language,
       zone: reg.calendar(policy.definition.calendar).zone,
     });
-    queueOutbox(tx, { channel: 'email', recipient: to.email, subject, body, purpose: kind === 'warning' ? 'sla.warning' : 'sla.breach', ticketId: ticket.id, now });
+    write.queueStaffEmail({ recipient: to.email, subject, body, purpose: kind === 'warning' ? 'sla.warning' : 'sla.breach', ticketId: ticket.id, now });
   };
 }
 

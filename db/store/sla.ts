@@ -3,7 +3,7 @@
 import { and, asc, eq, inArray, isNull, lte, sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '../client';
 import type { SlaFilter } from '../sla-constants';
-import { customers, messages, slaCalendars, slaPolicies, slaPolicyVersions, slaTimers, staffUsers, ticketFlags, tickets } from '../schema';
+import { customers, events, messages, outbox, slaCalendars, slaPolicies, slaPolicyVersions, slaTimers, staffUsers, ticketFlags, tickets } from '../schema';
 
 export type TimerRow = typeof slaTimers.$inferSelect;
 export type NewTimer = typeof slaTimers.$inferInsert;
@@ -209,4 +209,65 @@ export function messageAuthorType(tx: Tx, messageId: number): string | undefined
 
 export function customerNameAndLanguage(tx: Tx, customerId: number) {
   return tx.select({ name: customers.name, language: customers.language }).from(customers).where(eq(customers.id, customerId)).get();
+}
+
+/**
+ * The sweep's three writes as statements prepared once per batch: building and preparing each
+ * query anew cost more than the writes themselves at ten thousand timers a sweep.
+ */
+export function sweepStatements(tx: Tx) {
+  const p = sql.placeholder;
+  const event = tx
+    .insert(events)
+    .values({ ticketId: p('ticketId'), type: p('type'), actorType: 'system', data: p('data'), public: false, at: p('at') })
+    .prepare();
+  const notice = tx
+    .insert(outbox)
+    .values({
+      channel: 'email',
+      recipient: p('recipient'),
+      subject: p('subject'),
+      body: p('body'),
+      purpose: p('purpose'),
+      ticketId: p('ticketId'),
+      status: 'queued',
+      nextAttemptAt: p('now'),
+      createdAt: p('now'),
+    })
+    .prepare();
+  // Guarded like updateTimerGuarded: only a timer still running with the warnings count read moves on.
+  const advance = tx
+    .update(slaTimers)
+    // set() takes no typed placeholders: these are raw, so instants go in as epoch ms.
+    .set({
+      warningsFired: sql`${p('warningsFired')}`,
+      state: sql`${p('state')}`,
+      breachedAt: sql`${p('breachedAt')}`,
+      dueAt: sql`${p('dueAt')}`,
+      nextActionAt: sql`${p('nextActionAt')}`,
+      updatedAt: sql`${p('now')}`,
+    })
+    .where(and(eq(slaTimers.id, p('id')), eq(slaTimers.state, 'running'), eq(slaTimers.warningsFired, p('previousWarnings'))))
+    .prepare();
+  return {
+    appendEvent(e: { ticketId: number; type: string; data: Record<string, unknown>; at: Date }): void {
+      event.run({ ticketId: e.ticketId, type: e.type, data: JSON.stringify(e.data), at: e.at });
+    },
+    queueStaffEmail(n: { recipient: string; subject: string; body: string; purpose: string; ticketId: number; now: Date }): void {
+      notice.run(n);
+    },
+    advanceTimer(a: {
+      id: number;
+      previousWarnings: number;
+      warningsFired: number;
+      state: 'running' | 'breached';
+      breachedAt: Date | null;
+      dueAt: Date;
+      nextActionAt: Date | null;
+      now: Date;
+    }): boolean {
+      const ms = (d: Date | null) => (d === null ? null : d.getTime());
+      return advance.run({ ...a, breachedAt: ms(a.breachedAt), dueAt: ms(a.dueAt), nextActionAt: ms(a.nextActionAt), now: ms(a.now) }).changes > 0;
+    },
+  };
 }
