@@ -63,9 +63,7 @@ function fireBatch(ctx: TicketContext, tx: Tx, ids: number[], now: Date, notifyS
       id: row.id,
       previousWarnings: row.warningsFired,
       warningsFired: fired,
-      state: breached ? 'breached' : 'running',
       breachedAt: breached ? schedule.dueAt : null,
-      dueAt: schedule.dueAt,
       nextActionAt: breached ? null : nextActionAt(schedule, fired),
       now,
     });

@@ -236,18 +236,18 @@ export function sweepStatements(tx: Tx) {
     })
     .prepare();
   // Guarded like updateTimerGuarded: only a timer still running with the warnings count read moves on.
-  const advance = tx
+  // set() takes no typed placeholders: these are raw, so instants go in as epoch ms. A warning
+  // leaves state and due_at alone, so SQLite leaves the indexes on them alone too.
+  const guard = and(eq(slaTimers.id, p('id')), eq(slaTimers.state, 'running'), eq(slaTimers.warningsFired, p('previousWarnings')));
+  const warn = tx
     .update(slaTimers)
-    // set() takes no typed placeholders: these are raw, so instants go in as epoch ms.
-    .set({
-      warningsFired: sql`${p('warningsFired')}`,
-      state: sql`${p('state')}`,
-      breachedAt: sql`${p('breachedAt')}`,
-      dueAt: sql`${p('dueAt')}`,
-      nextActionAt: sql`${p('nextActionAt')}`,
-      updatedAt: sql`${p('now')}`,
-    })
-    .where(and(eq(slaTimers.id, p('id')), eq(slaTimers.state, 'running'), eq(slaTimers.warningsFired, p('previousWarnings'))))
+    .set({ warningsFired: sql`${p('warningsFired')}`, nextActionAt: sql`${p('nextActionAt')}`, updatedAt: sql`${p('now')}` })
+    .where(guard)
+    .prepare();
+  const breach = tx
+    .update(slaTimers)
+    .set({ warningsFired: sql`${p('warningsFired')}`, state: 'breached', breachedAt: sql`${p('breachedAt')}`, nextActionAt: null, updatedAt: sql`${p('now')}` })
+    .where(guard)
     .prepare();
   return {
     appendEvent(e: { ticketId: number; type: string; data: Record<string, unknown>; at: Date }): void {
@@ -256,18 +256,11 @@ export function sweepStatements(tx: Tx) {
     queueStaffEmail(n: { recipient: string; subject: string; body: string; purpose: string; ticketId: number; now: Date }): void {
       notice.run(n);
     },
-    advanceTimer(a: {
-      id: number;
-      previousWarnings: number;
-      warningsFired: number;
-      state: 'running' | 'breached';
-      breachedAt: Date | null;
-      dueAt: Date;
-      nextActionAt: Date | null;
-      now: Date;
-    }): boolean {
-      const ms = (d: Date | null) => (d === null ? null : d.getTime());
-      return advance.run({ ...a, breachedAt: ms(a.breachedAt), dueAt: ms(a.dueAt), nextActionAt: ms(a.nextActionAt), now: ms(a.now) }).changes > 0;
+    /** Records the warnings fired and the next instant to act, or the breach at its due time. */
+    advanceTimer(a: { id: number; previousWarnings: number; warningsFired: number; breachedAt: Date | null; nextActionAt: Date | null; now: Date }): boolean {
+      const common = { id: a.id, previousWarnings: a.previousWarnings, warningsFired: a.warningsFired, now: a.now.getTime() };
+      const r = a.breachedAt ? breach.run({ ...common, breachedAt: a.breachedAt.getTime() }) : warn.run({ ...common, nextActionAt: a.nextActionAt!.getTime() });
+      return r.changes > 0;
     },
   };
 }
