@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureSlaPresets } from '../app/sla/seed.server';
 import { runSlaSweep } from '../app/sla/sweep.server';
-import { slaTicketHook } from '../app/sla/timers.server';
+import { withSlaHook } from '../app/sla/timers.server';
 import type { TicketContext } from '../app/tickets/context';
 import { openDb } from '../db/client';
 
@@ -81,7 +81,7 @@ const plan = client
   .map((r) => (r as { detail: string }).detail)
   .join('; ');
 
-const ctx: TicketContext = { db, publicUrl: 'https://complaints.example.com', attachmentDir: join(dir, 'attachments'), hooks: [slaTicketHook] };
+const ctx: TicketContext = withSlaHook({ db, publicUrl: 'https://complaints.example.com', attachmentDir: join(dir, 'attachments'), hooks: [] });
 const idle: number[] = [];
 for (let i = 0; i < 50; i++) {
   started = performance.now();

@@ -9,7 +9,7 @@ import { createDispatcher } from '../app/outbox/dispatcher.server';
 import { RateLimiter } from '../app/security/rate-limit';
 import { ensureSlaPresets } from '../app/sla/seed.server';
 import { startSlaSweeper } from '../app/sla/sweep.server';
-import { recordAcknowledgementSent, slaTicketHook } from '../app/sla/timers.server';
+import { createSlaHook, recordAcknowledgementSent } from '../app/sla/timers.server';
 import type { TicketContext } from '../app/tickets/context';
 import { createEmailSender } from '../channels/email/send';
 import type { Sender } from '../channels/types';
@@ -41,7 +41,7 @@ export async function startRedress(config: Config): Promise<Running> {
     hooks: [],
   };
   ensureSlaPresets(db, new Date());
-  tickets.hooks.push(slaTicketHook);
+  tickets.hooks.push(createSlaHook(tickets));
 
   const email = createEmailSender({ from: config.MAIL_FROM, smtpUrl: config.SMTP_URL, outboxDir: config.outboxDir });
   const senders: Partial<Record<OutboxChannel, Sender>> = { email: email.send };

@@ -11,6 +11,7 @@ import { appendEvent, findTicketById } from '../../db/store/tickets';
 import type { TicketContext } from '../tickets/context';
 import { Forbidden, Invalid, NotFound } from '../tickets/errors';
 import { extensionNotice } from './notices';
+import { catchUp } from './fire.server';
 import { SlaRegistry } from './registry.server';
 import { budgetOf, nextActionAt, scheduleOf } from './schedule';
 
@@ -42,8 +43,10 @@ export function extendDeadline(ctx: TicketContext, input: ExtensionInput): Exten
     const policy = reg.policy(anyTimer.policyId, anyTimer.policyVersion);
     const step = policy.definition.extensionSteps.find((s) => s.step === input.step);
     if (!step) throw new Invalid(`The ${policy.name} policy has no extension step ${input.step}.`);
-    const row = timers.find((t) => t.target === step.target);
-    if (!row) throw new Invalid(`This ticket has no ${step.target} deadline.`);
+    const found = timers.find((t) => t.target === step.target);
+    if (!found) throw new Invalid(`This ticket has no ${step.target} deadline.`);
+    // A deadline that passed a moment ago, before the sweep saw it, is breached: write that first.
+    const row = catchUp(ctx, tx, reg, found, input.now);
     if (row.extensionStep >= step.step) throw new Invalid(`Extension step ${step.step} is already recorded.`);
     if (row.extensionStep !== step.step - 1) throw new Invalid(`Extension step ${step.step - 1} must come first.`);
     if (row.metAt || row.state === 'met') throw new Invalid('The deadline has already been met.');

@@ -7,7 +7,7 @@ import type { Tx } from '../../db/client';
 import { SLA_FILTERS, type SlaState, type SlaTarget } from '../../db/sla-constants';
 import { slaTicketCondition, timersOfTicket } from '../../db/store/sla';
 import { SlaRegistry } from './registry.server';
-import { scheduleOfTimer } from './timers.server';
+import { scheduleOfTimer } from './fire.server';
 
 export interface SlaSummary {
   target: SlaTarget;

@@ -4,12 +4,10 @@
 // transaction that re-reads its timers under the write lock and advances them with a guarded
 // update, so an overlapping sweep finds nothing left to do and a crash rolls the batch back.
 import { writeTransaction, type Tx } from '../../db/client';
-import { activeStaff, dueTimerIds, sweepStatements, teamLead, ticketsForSla, timersByIds, type SlaTicket, type TimerRow } from '../../db/store/sla';
-import { runHooks, type TicketContext } from '../tickets/context';
-import { staffNotice } from './notices';
+import { dueTimerIds, sweepStatements, ticketsForSla, timersByIds } from '../../db/store/sla';
+import type { TicketContext } from '../tickets/context';
+import { fireDueActions, isOverdue, staffNotifier } from './fire.server';
 import { SlaRegistry } from './registry.server';
-import { nextActionAt } from './schedule';
-import { scheduleOfTimer } from './timers.server';
 
 export interface SweepOptions {
   now: Date;
@@ -45,72 +43,20 @@ export function runSlaSweep(ctx: TicketContext, { now, batchSize = 500, notifySt
 function fireBatch(ctx: TicketContext, tx: Tx, ids: number[], now: Date, notifyStaff: boolean): SweepResult {
   const out: SweepResult = { timers: 0, warnings: 0, breaches: 0 };
   // Re-read under the write lock: another sweep may have handled some of these since the claim query.
-  const rows = timersByIds(tx, ids).filter((r) => r.state === 'running' && r.nextActionAt !== null && r.nextActionAt <= now);
+  const rows = timersByIds(tx, ids).filter((r) => isOverdue(r, now));
   if (rows.length === 0) return out;
   const reg = new SlaRegistry(tx);
   const tickets = new Map(ticketsForSla(tx, [...new Set(rows.map((r) => r.ticketId))]).map((t) => [t.id, t]));
   const write = sweepStatements(tx);
-  const notifier = notifyStaff ? staffNotifier(ctx, tx, reg, write, now) : undefined;
+  const notify = notifyStaff ? staffNotifier(ctx, tx, reg, write, now) : undefined;
   for (const row of rows) {
-    const policy = reg.policy(row.policyId, row.policyVersion);
-    const schedule = scheduleOfTimer(reg, row);
-    const ticket = tickets.get(row.ticketId)!;
-    let fired = row.warningsFired;
-    const warned: Array<{ offset: string; at: Date }> = [];
-    while (fired < schedule.warnings.length && schedule.warnings[fired]!.at <= now) warned.push(schedule.warnings[fired++]!);
-    const breached = schedule.dueAt <= now;
-    const ok = write.advanceTimer({
-      id: row.id,
-      previousWarnings: row.warningsFired,
-      warningsFired: fired,
-      breachedAt: breached ? schedule.dueAt : null,
-      nextActionAt: breached ? null : nextActionAt(schedule, fired),
-      now,
-    });
-    if (!ok) continue;
+    const fired = fireDueActions(ctx, tx, reg, row, tickets.get(row.ticketId)!, now, write, notify);
+    if (!fired) continue;
     out.timers++;
-    const base = { target: row.target, policy: policy.key, dueAt: schedule.dueAt.toISOString() };
-    for (const w of warned) {
-      write.appendEvent({ ticketId: row.ticketId, type: 'sla.warning', data: { ...base, offset: w.offset }, at: w.at });
-      runHooks(ctx, tx, { ticketId: row.ticketId, trigger: 'sla.warning', data: { ...base, offset: w.offset, at: w.at.toISOString() }, now });
-      notifier?.(ticket, row, 'warning', schedule.dueAt, policy.name, w.offset);
-      out.warnings++;
-    }
-    if (breached) {
-      write.appendEvent({ ticketId: row.ticketId, type: 'sla.breached', data: base, at: schedule.dueAt });
-      runHooks(ctx, tx, { ticketId: row.ticketId, trigger: 'sla.breached', data: { ...base, offset: 'due', at: schedule.dueAt.toISOString() }, now });
-      notifier?.(ticket, row, 'breach', schedule.dueAt, policy.name);
-      out.breaches++;
-    }
+    out.warnings += fired.warnings;
+    if (fired.breached) out.breaches++;
   }
   return out;
-}
-
-/** Until escalation rules exist: one email to the assignee, or to the team lead when nobody is assigned. */
-function staffNotifier(ctx: TicketContext, tx: Tx, reg: SlaRegistry, write: ReturnType<typeof sweepStatements>, now: Date) {
-  const leads = new Map<number | null, ReturnType<typeof teamLead>>();
-  return (ticket: SlaTicket, row: TimerRow, kind: 'warning' | 'breach', dueAt: Date, policyName: string, offset?: string) => {
-    let to = ticket.assigneeId !== null ? activeStaff(tx, ticket.assigneeId) : undefined;
-    if (!to) {
-      if (!leads.has(ticket.teamId)) leads.set(ticket.teamId, teamLead(tx, ticket.teamId));
-      to = leads.get(ticket.teamId);
-    }
-    if (!to) return;
-    const policy = reg.policy(row.policyId, row.policyVersion);
-    const { subject, body } = staffNotice({
-      kind,
-      reference: ticket.reference,
-      subject: ticket.subject,
-      target: row.target,
-      offset,
-      dueAt,
-      policy: policyName,
-      link: `${ctx.publicUrl}/staff/tickets/${ticket.id}`,
-      language: to.language,
-      zone: reg.calendar(policy.definition.calendar).zone,
-    });
-    write.queueStaffEmail({ recipient: to.email, subject, body, purpose: kind === 'warning' ? 'sla.warning' : 'sla.breach', ticketId: ticket.id, now });
-  };
 }
 
 export interface Sweeper {

@@ -22,22 +22,14 @@ import type { TicketChange, TicketContext, TicketHook } from '../tickets/context
 import { Invalid, NotFound } from '../tickets/errors';
 import { choosePolicy, policyDefinitionSchema } from './policy';
 import { SlaRegistry } from './registry.server';
-import { budgetOf, clockKindOf, measureOnClock, nextActionAt, scheduleOf, type Clock, type Schedule } from './schedule';
+import { budgetOf, clockKindOf, measureOnClock, nextActionAt, scheduleOf, type Clock } from './schedule';
+import { catchUp, scheduleOfTimer } from './fire.server';
 
 export interface SlaActor {
   type: ActorType;
   id?: string | null;
 }
 const SYSTEM: SlaActor = { type: 'system' };
-
-export function scheduleOfTimer(reg: SlaRegistry, row: TimerRow, pausedTotalMs = row.pausedTotalMs): Schedule {
-  const policy = reg.policy(row.policyId, row.policyVersion);
-  return scheduleOf(
-    reg.clock(row.clock, row.calendarName),
-    { startedAt: row.startedAt, budgetMs: row.budgetMs, pausedTotalMs },
-    reg.target(policy, row.target).warnings,
-  );
-}
 
 function event(tx: Tx, row: TimerRow, type: string, data: Record<string, unknown>, at: Date, actor: SlaActor = SYSTEM): void {
   appendEvent(tx, { ticketId: row.ticketId, type, actorType: actor.type, actorId: actor.id ?? null, data: { target: row.target, ...data }, at });
@@ -154,11 +146,12 @@ function reopenTimer(tx: Tx, reg: SlaRegistry, row: TimerRow, now: Date): TimerR
 const DONE: readonly TicketStatus[] = ['resolved', 'closed'];
 
 /** Brings every timer of the ticket in line with its status. */
-function followStatus(tx: Tx, reg: SlaRegistry, ticketId: number, now: Date): void {
+function followStatus(ctx: TicketContext, tx: Tx, reg: SlaRegistry, ticketId: number, now: Date): void {
   const timers = timersOfTicket(tx, ticketId);
   if (timers.length === 0) return;
   const ticket = findTicketById(tx, ticketId)!;
   for (let row of timers) {
+    row = catchUp(ctx, tx, reg, row, now);
     if (DONE.includes(ticket.status)) {
       // A decision answers everything still open, so no acknowledgement timer breaches on a resolved case.
       meetTimer(tx, reg, row, now, ticket.status);
@@ -171,32 +164,44 @@ function followStatus(tx: Tx, reg: SlaRegistry, ticketId: number, now: Date): vo
   }
 }
 
-function meetTargets(tx: Tx, reg: SlaRegistry, ticketId: number, targets: string[], now: Date, via: string): void {
+function meetTargets(ctx: TicketContext, tx: Tx, reg: SlaRegistry, ticketId: number, targets: string[], now: Date, via: string): void {
   for (const row of timersOfTicket(tx, ticketId)) {
-    if (targets.includes(row.target)) meetTimer(tx, reg, row, now, via);
+    if (targets.includes(row.target)) meetTimer(tx, reg, catchUp(ctx, tx, reg, row, now), now, via);
   }
 }
 
-/** The SLA engine's TicketHook: register it in the TicketContext's hooks (server/main.ts, the CLI, tests). */
-export const slaTicketHook: TicketHook = (tx: Tx, change: TicketChange) => {
-  if (change.trigger === 'sla.warning' || change.trigger === 'sla.breached') return;
-  const reg = new SlaRegistry(tx);
-  if (change.trigger === 'ticket.created') {
-    startTimers(tx, change.ticketId, change.now);
-  } else if (change.trigger === 'reply.sent' && change.messageId !== undefined) {
-    const author = messageAuthorType(tx, change.messageId);
-    // A public reply from staff both acknowledges the client and is the first response.
-    if (author === 'staff' || author === 'api') meetTargets(tx, reg, change.ticketId, ['acknowledge', 'first_response'], change.now, 'reply');
-  }
-  followStatus(tx, reg, change.ticketId, change.now);
-};
+/**
+ * The SLA engine's TicketHook for a context: push it onto that context's hooks (server/main.ts,
+ * the CLI, tests). It needs the context itself to hand warnings and breaches it fires while
+ * catching up to the other hooks.
+ */
+export function createSlaHook(ctx: TicketContext): TicketHook {
+  return (tx: Tx, change: TicketChange) => {
+    if (change.trigger === 'sla.warning' || change.trigger === 'sla.breached') return;
+    const reg = new SlaRegistry(tx);
+    if (change.trigger === 'ticket.created') {
+      startTimers(tx, change.ticketId, change.now);
+    } else if (change.trigger === 'reply.sent' && change.messageId !== undefined) {
+      const author = messageAuthorType(tx, change.messageId);
+      // A public reply from staff both acknowledges the client and is the first response.
+      if (author === 'staff' || author === 'api') meetTargets(ctx, tx, reg, change.ticketId, ['acknowledge', 'first_response'], change.now, 'reply');
+    }
+    followStatus(ctx, tx, reg, change.ticketId, change.now);
+  };
+}
+
+/** Adds the SLA hook to a context once; returns the context. */
+export function withSlaHook<C extends TicketContext>(ctx: C): C {
+  ctx.hooks.push(createSlaHook(ctx));
+  return ctx;
+}
 
 /**
  * The acknowledgement reached the client (its outbox row was sent): the acknowledge target is
  * met at that moment. Called from the dispatcher's result callback; a second call is a no-op.
  */
-export function recordAcknowledgementSent(ctx: Pick<TicketContext, 'db'>, input: { ticketId: number; at: Date }): void {
-  writeTransaction(ctx.db, (tx) => meetTargets(tx, new SlaRegistry(tx), input.ticketId, ['acknowledge'], input.at, 'ack.sent'));
+export function recordAcknowledgementSent(ctx: TicketContext, input: { ticketId: number; at: Date }): void {
+  writeTransaction(ctx.db, (tx) => meetTargets(ctx, tx, new SlaRegistry(tx), input.ticketId, ['acknowledge'], input.at, 'ack.sent'));
 }
 
 function resolutionTimer(tx: Tx, ticketId: number): TimerRow {
@@ -215,7 +220,7 @@ export function startAppraisalPause(ctx: TicketContext, input: { ticketId: numbe
   writeTransaction(ctx.db, (tx) => {
     if (!findTicketById(tx, input.ticketId)) throw new NotFound(`No ticket ${input.ticketId}`);
     const reg = new SlaRegistry(tx);
-    const row = resolutionTimer(tx, input.ticketId);
+    const row = catchUp(ctx, tx, reg, resolutionTimer(tx, input.ticketId), input.now);
     if (!reg.policy(row.policyId, row.policyVersion).definition.appraisalPause) {
       throw new Invalid('This ticket’s SLA policy does not stop the clock for an external appraisal.');
     }

@@ -14,7 +14,7 @@ import { PRESET_POLICIES } from './presets';
 import { ensureSlaPresets } from './seed.server';
 import { expectedDecisionBy, slaListCondition, slaListFilterSchema, slaSummaryForTicket } from './summary.server';
 import { runSlaSweep } from './sweep.server';
-import { endAppraisalPause, recordAcknowledgementSent, slaTicketHook, startAppraisalPause } from './timers.server';
+import { endAppraisalPause, recordAcknowledgementSent, startAppraisalPause, withSlaHook } from './timers.server';
 
 const at = (iso: string) => new Date(iso);
 const DAY = 86_400_000;
@@ -22,10 +22,10 @@ const DAY = 86_400_000;
 const RECEIVED = at('2026-03-02T09:00:00+08:00');
 
 function setup() {
-  const ctx = testContext();
+  const ctx = withSlaHook(testContext());
   ensureSlaPresets(ctx.db, RECEIVED);
   const seen: TicketChange[] = [];
-  ctx.hooks.push(slaTicketHook, (_tx, change) => {
+  ctx.hooks.push((_tx, change) => {
     if (change.trigger.startsWith('sla.')) seen.push(change);
   });
   return { ctx, seen };
@@ -182,6 +182,23 @@ describe('SLA timers', () => {
     expect(timer(ctx, c.ticketId, 'resolution')).toMatchObject({ state: 'running', warningsFired: 1, nextActionAt: at('2026-03-14T01:00:00Z') });
     runSlaSweep(ctx, { now: at('2026-03-14T01:00:00Z') });
     expect(timer(ctx, c.ticketId, 'resolution').warningsFired).toBe(2);
+  });
+
+  it('writes a breach the sweep had not reached yet before a change swallows it', () => {
+    const { ctx, seen } = setup();
+    const c = complaint(ctx);
+    // Resolved two hours after the due time, with no sweep in between.
+    changeStatus(ctx, { ticketId: c.ticketId, to: 'resolved', actor: { type: 'staff', id: '1' }, now: at('2026-03-17T03:00:00Z') });
+    const events = slaEvents(ctx, c.ticketId).filter((e) => e.target === 'resolution' && e.type !== 'sla.started');
+    expect(events.map((e) => [e.type, e.at, e.late ?? null])).toEqual([
+      ['sla.warning', '2026-03-09T13:00:00.000Z', null],
+      ['sla.warning', '2026-03-14T01:00:00.000Z', null],
+      ['sla.warning', '2026-03-16T01:00:00.000Z', null],
+      ['sla.breached', '2026-03-17T01:00:00.000Z', null],
+      ['sla.met', '2026-03-17T03:00:00.000Z', true],
+    ]);
+    expect(timer(ctx, c.ticketId, 'resolution')).toMatchObject({ state: 'breached', metAt: at('2026-03-17T03:00:00Z') });
+    expect(seen.filter((s) => s.trigger === 'sla.breached').map((s) => s.data?.target)).toEqual(['first_response', 'resolution']);
   });
 
   it('pauses the NFRA decision clock for an external appraisal', () => {

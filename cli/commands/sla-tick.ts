@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { ensureSlaPresets } from '../../app/sla/seed.server';
 import { runSlaSweep } from '../../app/sla/sweep.server';
-import { slaTicketHook } from '../../app/sla/timers.server';
+import { withSlaHook } from '../../app/sla/timers.server';
 import type { TicketContext } from '../../app/tickets/context';
 import { parseFlags, type Command } from '../command';
 import { openFromEnv } from '../context';
@@ -29,7 +29,7 @@ export const slaTick: Command = {
     const { config, db } = openFromEnv();
     try {
       ensureSlaPresets(db, now);
-      const ctx: TicketContext = { db, publicUrl: config.publicUrl, attachmentDir: config.attachmentDir, hooks: [slaTicketHook] };
+      const ctx: TicketContext = withSlaHook({ db, publicUrl: config.publicUrl, attachmentDir: config.attachmentDir, hooks: [] });
       const r = runSlaSweep(ctx, { now, batchSize: values.batch });
       if (!values.quiet) {
         process.stdout.write(`sla:tick at ${now.toISOString()}: ${r.timers} timers, ${r.warnings} warnings, ${r.breaches} breaches\n`);

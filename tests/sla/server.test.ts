@@ -5,7 +5,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { slaTicketHook } from '../../app/sla/timers.server';
+import { withSlaHook } from '../../app/sla/timers.server';
 import { intake } from '../../app/tickets/intake.server';
 import { openDb, type Db } from '../../db/client';
 import { staffUsers } from '../../db/schema';
@@ -42,7 +42,7 @@ describe('SLA sweep in the server', () => {
 
     // While the server is down, tickets arrive (another process) and their deadlines pass.
     const db: Db = openDb({ url: `file:${join(dir, 'redress.sqlite')}`, sync: 'normal', migrate: false });
-    const ctx = { db, publicUrl: 'http://localhost', attachmentDir: join(dir, 'attachments'), hooks: [slaTicketHook] };
+    const ctx = withSlaHook({ db, publicUrl: 'http://localhost', attachmentDir: join(dir, 'attachments'), hooks: [] });
     db.insert(staffUsers).values({ email: 'lead@bank.example', name: 'Lead', role: 'supervisor', language: 'en', passwordHash: 'x', createdAt: new Date() }).run();
     const old = intake(ctx, webMessage({ sender: { email: 'old@example.com' }, receivedAt: new Date(Date.now() - 40 * DAY) }), { kind: 'complaint' });
     const fresh = intake(ctx, webMessage({ sender: { email: 'fresh@example.com' }, receivedAt: new Date() }), { kind: 'feedback' });

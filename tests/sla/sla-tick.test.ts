@@ -9,8 +9,9 @@ import { extendDeadline } from '../../app/sla/extension.server';
 import { ensureSlaPresets } from '../../app/sla/seed.server';
 import { slaSummaryForTicket } from '../../app/sla/summary.server';
 import { runSlaSweep } from '../../app/sla/sweep.server';
-import { slaTicketHook } from '../../app/sla/timers.server';
+import { withSlaHook } from '../../app/sla/timers.server';
 import { intake } from '../../app/tickets/intake.server';
+import { changeStatus } from '../../app/tickets/status.server';
 import { staffUsers } from '../../db/schema';
 import { outboxOfTicket } from '../../db/store/outbox';
 import { eventsOf } from '../../db/store/tickets';
@@ -20,8 +21,7 @@ const run = promisify(execFile);
 const RECEIVED = new Date('2026-03-02T09:00:00+08:00');
 
 function fileContext() {
-  const ctx = testContext({ file: true });
-  ctx.hooks.push(slaTicketHook);
+  const ctx = withSlaHook(testContext({ file: true }));
   ensureSlaPresets(ctx.db, RECEIVED);
   return ctx;
 }
@@ -64,6 +64,31 @@ describe('sla:tick', () => {
     expect(slaEvents(ctx, c.ticketId, 'sla.breached').map((e) => [e.target, e.at])).toEqual([
       ['first_response', '2026-03-03T09:30:00.000Z'],
       ['resolution', '2026-03-17T01:00:00.000Z'],
+    ]);
+  });
+
+  it('moves the due time by the time spent pending, and breaches only at the moved time', async () => {
+    const ctx = fileContext();
+    const c = intake(ctx, webMessage({ receivedAt: RECEIVED }), { kind: 'complaint' });
+    // Waiting for the client from 4 March 01:00Z to 7 March 01:00Z: three days.
+    changeStatus(ctx, { ticketId: c.ticketId, to: 'pending', actor: { type: 'staff', id: '1' }, now: new Date('2026-03-04T01:00:00Z') });
+    intake(ctx, webMessage({ threadHints: [{ kind: 'reference', reference: c.reference }], receivedAt: new Date('2026-03-07T01:00:00Z') }));
+    // The original due time (17 March 01:00Z) passes without a breach of the decision deadline.
+    await tick(ctx, ['--at', '2026-03-19T12:00:00Z']);
+    expect(slaEvents(ctx, c.ticketId, 'sla.breached').map((e) => e.target)).toEqual(['first_response']);
+    await tick(ctx, ['--at', '2026-03-20T01:00:00Z']);
+    expect(slaEvents(ctx, c.ticketId, 'sla.breached').map((e) => [e.target, e.at])).toEqual([
+      ['first_response', '2026-03-03T09:30:00.000Z'],
+      ['resolution', '2026-03-20T01:00:00.000Z'],
+    ]);
+    expect(slaEvents(ctx, c.ticketId).filter((e) => e.target === 'resolution').map((e) => e.type)).toEqual([
+      'sla.started',
+      'sla.paused',
+      'sla.resumed',
+      'sla.warning',
+      'sla.warning',
+      'sla.warning',
+      'sla.breached',
     ]);
   });
 
