@@ -28,7 +28,7 @@ export const slaTick: Command = {
     const now = values.at ? new Date(values.at) : new Date();
     const { config, db } = openFromEnv();
     try {
-      ensureSlaPresets(db, now);
+      ensureSlaPresets(db, new Date());
       const ctx: TicketContext = withSlaHook({ db, publicUrl: config.publicUrl, attachmentDir: config.attachmentDir, hooks: [] });
       const r = runSlaSweep(ctx, { now, batchSize: values.batch });
       if (!values.quiet) {
