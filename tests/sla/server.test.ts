@@ -5,6 +5,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ensureSlaPresets } from '../../app/sla/seed.server';
 import { withSlaHook } from '../../app/sla/timers.server';
 import { intake } from '../../app/tickets/intake.server';
 import { openDb, type Db } from '../../db/client';
@@ -33,15 +34,13 @@ async function until<T>(what: string, probe: () => T | undefined, limitMs = 30_0
 }
 
 describe('SLA sweep in the server', () => {
-  it('fires the breaches missed while it was down, at their true time, once, and meets a sent acknowledgement', async () => {
+  it('fires the breaches missed while it was down, at their true time, once, and meets a sent acknowledgement', { timeout: 180_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'redress-sla-'));
     const env = { SLA_SWEEP_MS: '100' };
-    // First start: migrations and the SLA presets.
-    server = await startServer(env, dir);
-    await server.stop();
-
-    // While the server is down, tickets arrive (another process) and their deadlines pass.
-    const db: Db = openDb({ url: `file:${join(dir, 'redress.sqlite')}`, sync: 'normal', migrate: false });
+    // The database as a stopped server left it (migrated, presets seeded); while it is down,
+    // tickets arrive through another process and their deadlines pass.
+    const db: Db = openDb({ url: `file:${join(dir, 'redress.sqlite')}`, sync: 'normal' });
+    ensureSlaPresets(db, new Date());
     const ctx = withSlaHook({ db, publicUrl: 'http://localhost', attachmentDir: join(dir, 'attachments'), hooks: [] });
     db.insert(staffUsers).values({ email: 'lead@bank.example', name: 'Lead', role: 'supervisor', language: 'en', passwordHash: 'x', createdAt: new Date() }).run();
     const old = intake(ctx, webMessage({ sender: { email: 'old@example.com' }, receivedAt: new Date(Date.now() - 40 * DAY) }), { kind: 'complaint' });

@@ -43,7 +43,8 @@ const slaEvents = (ctx: ReturnType<typeof fileContext>, ticketId: number, type?:
     .filter((e) => (type ? e.type === type : e.type.startsWith('sla.')))
     .map((e) => ({ type: e.type, at: e.at.toISOString(), ...(JSON.parse(e.data) as { target: string; offset?: string }) }));
 
-describe('sla:tick', () => {
+// Each case starts the CLI a few times (tsx, migrations): generous limits for a loaded machine.
+describe('sla:tick', { timeout: 240_000 }, () => {
   it('fires each warning as time passes its offset, and the breach at the due time', async () => {
     const ctx = fileContext();
     const c = intake(ctx, webMessage({ receivedAt: RECEIVED }), { kind: 'complaint' });
