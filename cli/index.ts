@@ -8,6 +8,7 @@ import { tokenCreate } from './commands/token-create';
 import { userAdd } from './commands/user-add';
 import { customersImport } from './commands/customers-import';
 import { escalationCommands } from './commands/rules';
+import { slaTick } from './commands/sla-tick';
 
 // One line per command; each lives in cli/commands/<name>.ts.
 const commands: Command[] = [
@@ -18,6 +19,7 @@ const commands: Command[] = [
   emailReplay,
   customersImport,
   ...escalationCommands,
+  slaTick,
 ];
 
 function help(): string {

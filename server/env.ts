@@ -52,6 +52,7 @@ export const envSchema = z.object({
   SMTP_TLS_CERT: optionalText,
   SMTP_TLS_KEY: optionalText,
   REPLY_TO_DOMAIN: optionalMatching(/^[a-z0-9.-]+\.[a-z0-9-]+$/i, 'must be a domain such as reply.example.com'),
+  SLA_SWEEP_MS: z.coerce.number().int().min(50, 'must be at least 50 (milliseconds)').default(15_000),
 });
 
 export type Env = z.infer<typeof envSchema>;

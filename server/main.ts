@@ -9,6 +9,9 @@ import { seedEscalationDefaults } from '../app/escalation/config.server';
 import { createEscalationHook } from '../app/escalation/engine.server';
 import { createDispatcher } from '../app/outbox/dispatcher.server';
 import { RateLimiter } from '../app/security/rate-limit';
+import { ensureSlaPresets } from '../app/sla/seed.server';
+import { startSlaSweeper } from '../app/sla/sweep.server';
+import { createSlaHook, recordAcknowledgementSent } from '../app/sla/timers.server';
 import type { TicketContext } from '../app/tickets/context';
 import { createEmailSender } from '../channels/email/send';
 import type { Sender } from '../channels/types';
@@ -41,6 +44,8 @@ export async function startRedress(config: Config): Promise<Running> {
     attachmentDir: config.attachmentDir,
     hooks: [],
   };
+  ensureSlaPresets(db, new Date());
+  tickets.hooks.push(createSlaHook(tickets));
   // Escalation rules: the shipped defaults are written once (never over an edit), then every
   // ticket change runs the rules inside its own transaction.
   seedEscalationDefaults(db, new Date());
@@ -58,12 +63,29 @@ export async function startRedress(config: Config): Promise<Running> {
   const dispatcher = createDispatcher({
     db,
     senders,
-    onResult: (row, result) =>
-      log.info({ outboxId: row.id, channel: row.channel, to: maskAddress(row.recipient), ok: result.ok }, 'outbox send'),
+    onResult: (row, result) => {
+      log.info({ outboxId: row.id, channel: row.channel, to: maskAddress(row.recipient), ok: result.ok }, 'outbox send');
+      // The acknowledge target is met when the acknowledgement actually leaves, not when it is queued.
+      if (result.ok && row.purpose === 'ack' && row.ticketId !== null) {
+        try {
+          recordAcknowledgementSent(tickets, { ticketId: row.ticketId, at: new Date() });
+        } catch (error) {
+          log.error({ err: error, ticketId: row.ticketId }, 'sla acknowledgement not recorded');
+        }
+      }
+    },
   });
   dispatcher.start(config.OUTBOX_INTERVAL_MS);
   sms.start(config.OUTBOX_INTERVAL_MS);
   const emailIn = await startEmailChannel({ tickets, config, log, onStored: () => dispatcher.kick() });
+  // Its first sweep runs at once, so breaches missed while the server was down fire now, at their true time.
+  const slaSweeper = startSlaSweeper(tickets, {
+    intervalMs: config.SLA_SWEEP_MS,
+    onSweep: (r) => {
+      if (r.timers > 0) log.info(r, 'sla sweep');
+    },
+    onError: (error) => log.error({ err: error }, 'sla sweep failed'),
+  });
 
   const app = createHttpApp({
     build,
@@ -100,6 +122,7 @@ export async function startRedress(config: Config): Promise<Running> {
         server.closeIdleConnections();
       });
       await emailIn.stop();
+      slaSweeper.stop();
       await dispatcher.stop();
       await sms.stop();
       email.close();
