@@ -40,7 +40,7 @@ async function submitEmpty(page: Page, formId: string): Promise<void> {
 it('the check itself finds a violation when there is one', async () => {
   const context = await browser.newContext();
   const page = await context.newPage();
-  await page.setContent('<html lang="en"><body><main><img src="data:,"><input type="text"></main></body></html>');
+  await page.setContent('<html lang="en"><head><title>fixture</title></head><body><main><img src="data:,"><input type="text"></main></body></html>');
   expect((await seriousViolations(page)).map((v) => v.id).sort()).toEqual(['image-alt', 'label']);
   await context.close();
 });
