@@ -5,6 +5,8 @@ import type { Server } from 'node:http';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ServerBuild } from '@remix-run/node';
+import { createRollupHook } from '../app/insight/rollup.server';
+import { createInsightScheduler } from '../app/insight/scheduler.server';
 import { createDispatcher } from '../app/outbox/dispatcher.server';
 import { RateLimiter } from '../app/security/rate-limit';
 import type { TicketContext } from '../app/tickets/context';
@@ -35,7 +37,7 @@ export async function startRedress(config: Config): Promise<Running> {
     db,
     publicUrl: config.publicUrl,
     attachmentDir: config.attachmentDir,
-    hooks: [],
+    hooks: [createRollupHook()],
   };
 
   const email = createEmailSender({ from: config.MAIL_FROM, smtpUrl: config.SMTP_URL, outboxDir: config.outboxDir });
@@ -47,6 +49,16 @@ export async function startRedress(config: Config): Promise<Running> {
       log.info({ outboxId: row.id, channel: row.channel, to: maskAddress(row.recipient), ok: result.ok }, 'outbox send'),
   });
   dispatcher.start(config.OUTBOX_INTERVAL_MS);
+
+  const insight = createInsightScheduler({
+    db,
+    publicUrl: config.publicUrl,
+    onScan: (r) => {
+      log.info({ period: r.window.period, raised: r.raised.length, alreadyRaised: r.alreadyRaised }, 'early-warning scan');
+      if (r.raised.length > 0) dispatcher.kick();
+    },
+    onError: (error) => log.error({ err: error }, 'early-warning scan failed'),
+  });
 
   const app = createHttpApp({
     build,
@@ -68,6 +80,7 @@ export async function startRedress(config: Config): Promise<Running> {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   log.info({ port, url: config.publicUrl }, 'listening');
+  insight.start();
 
   return {
     port,
@@ -77,6 +90,7 @@ export async function startRedress(config: Config): Promise<Running> {
         server.close(() => ok());
         server.closeIdleConnections();
       });
+      insight.stop();
       await dispatcher.stop();
       email.close();
       db.$client.close();
