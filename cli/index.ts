@@ -1,9 +1,17 @@
 // `npm run redress -- <command>` / `npx redress <command>`.
 import { ConfigError } from '../server/env';
 import { UsageError, type Command } from './command';
+import { exportReturnCommand } from './commands/export-return';
+import { exportTicketsCommand } from './commands/export-tickets';
+import { insightBackfill } from './commands/insight-backfill';
+import { insightScan } from './commands/insight-scan';
 
 const commands: Command[] = [
   // One line per command; each lives in cli/commands/<name>.ts.
+  insightScan,
+  insightBackfill,
+  exportTicketsCommand,
+  exportReturnCommand,
 ];
 
 function help(): string {
