@@ -272,7 +272,7 @@ export function openTicketsByAge(tx: Tx, { now, boundaries, filter = {} }: { now
     const newer = i === 0 ? null : edges[i - 1]!;
     const older = i < edges.length ? edges[i]! : null;
     const terms = [newer === null ? sql`1` : sql`${tickets.createdAt} <= ${newer}`, older === null ? sql`1` : sql`${tickets.createdAt} > ${older}`];
-    return sql`coalesce(sum(case when ${sql.join(terms, sql` and `)} then 1 else 0 end), 0)`;
+    return sql`coalesce(sum(case when ${sql.join(terms, sql` and `)} then 1 else 0 end), 0) as ${sql.identifier(`band_${i}`)}`;
   });
   const where: SQL[] = [sql`${tickets.status} in ('new', 'open', 'pending')`];
   if (filter.channel) where.push(eq(tickets.channel, filter.channel));
@@ -281,7 +281,7 @@ export function openTicketsByAge(tx: Tx, { now, boundaries, filter = {} }: { now
   if (filter.kind) where.push(eq(tickets.kind, filter.kind));
   if (filter.teamId !== undefined) where.push(eq(tickets.teamId, filter.teamId));
   const [row] = tx.all<Record<string, number>>(sql`select ${sql.join(sums, sql`, `)} from ${tickets} where ${and(...where)}`);
-  return Object.values(row!).map(Number);
+  return sums.map((_, i) => Number(row![`band_${i}`]));
 }
 
 /**
@@ -293,7 +293,10 @@ export function finishedComplaintsByProduct(
   { from, to, limitsDays }: { from: Date; to: Date; limitsDays: number[] },
 ): { product: string; closed: number; within: number[] }[] {
   const finished = sql`coalesce(${tickets.resolvedAt}, ${tickets.closedAt})`;
-  const withins = limitsDays.map((d) => sql`sum(case when ${finished} - ${tickets.createdAt} <= ${d * DAY_MS} then 1 else 0 end)`);
+  // Aliased one by one: unnamed, the sums would share a column name and collapse into one key.
+  const withins = limitsDays.map(
+    (d, i) => sql`sum(case when ${finished} - ${tickets.createdAt} <= ${d * DAY_MS} then 1 else 0 end) as ${sql.identifier(`within_${i}`)}`,
+  );
   const rows = tx.all<Record<string, number | string>>(sql`
     select coalesce(${tickets.product}, '') as product, count(*) as closed, ${sql.join(withins, sql`, `)}
     from ${tickets}
@@ -301,8 +304,7 @@ export function finishedComplaintsByProduct(
       and ${tickets.kind} = 'complaint'
     group by 1 order by 1`);
   return rows.map((r) => {
-    const values = Object.values(r);
-    return { product: String(values[0]), closed: Number(values[1]), within: values.slice(2).map(Number) };
+    return { product: String(r.product), closed: Number(r.closed), within: limitsDays.map((_, i) => Number(r[`within_${i}`])) };
   });
 }
 
