@@ -3,6 +3,7 @@
 import { createRollupHook } from '../../app/insight/rollup.server';
 import { intake, type TicketFields } from '../../app/tickets/intake.server';
 import type { TicketContext } from '../../app/tickets/context';
+import type { InboundMessage } from '../../channels/types';
 import type { Db } from '../../db/client';
 import type { Language, StaffRole } from '../../db/constants';
 import { staffUsers } from '../../db/schema';
@@ -28,13 +29,15 @@ export function openComplaint(
     email,
     text,
     flag,
+    channel = 'web',
     ...fields
-  }: TicketFields & { at: Date; email?: string; text?: string; flag?: string },
+  }: TicketFields & { at: Date; email?: string; text?: string; flag?: string; channel?: InboundMessage['channel'] },
 ) {
   customerSeq += 1;
   const r = intake(
     ctx,
     webMessage({
+      channel,
       sender: { name: 'Client', email: email ?? `client-${process.pid}-${customerSeq}@example.com` },
       text: text ?? 'Complaint',
       receivedAt: at,
