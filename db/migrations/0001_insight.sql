@@ -35,3 +35,15 @@ CREATE TABLE `insight_daily_counts` (
 	`opened` integer NOT NULL,
 	PRIMARY KEY(`day`, `channel`, `product`, `cause`, `kind`, `team_id`)
 );
+--> statement-breakpoint
+CREATE INDEX `insight_daily_counts_cover_idx` ON `insight_daily_counts` (`day`,`channel`,`product`,`cause`,`kind`,`team_id`,`opened`);--> statement-breakpoint
+CREATE TABLE `insight_monthly_counts` (
+	`month` text NOT NULL,
+	`channel` text NOT NULL,
+	`product` text NOT NULL,
+	`cause` text NOT NULL,
+	`kind` text NOT NULL,
+	`team_id` integer NOT NULL,
+	`opened` integer NOT NULL,
+	PRIMARY KEY(`month`, `channel`, `product`, `cause`, `kind`, `team_id`)
+);

@@ -79,6 +79,27 @@ describe('reports', () => {
     ]);
   });
 
+  it('adds whole months from the monthly cells to the days at either edge', () => {
+    const { ctx } = history();
+    // Whole months only (December to March), a head and a tail (10 Jan to 4 Mar), and both.
+    expect(volumeBy(ctx.db, { from: '2025-12-01', to: '2026-04-01' }, 'product')).toEqual([
+      { value: 'cards', opened: 6 },
+      { value: 'wealth', opened: 3 },
+      { value: null, opened: 1 },
+      { value: 'loans', opened: 1 },
+    ]);
+    expect(volumeBy(ctx.db, { from: '2026-01-10', to: '2026-03-05' }, 'cause')).toEqual([
+      { value: 'fees', opened: 2 },
+      { value: 'mis_selling', opened: 2 },
+      { value: null, opened: 1 },
+    ]);
+    expect(volumeBy(ctx.db, { from: '2025-11-15', to: '2026-03-08', kind: 'complaint' }, 'channel')).toEqual([
+      { value: 'web', opened: 5 },
+      { value: 'sms', opened: 1 },
+    ]);
+    expect(volumeBy(ctx.db, { from: '2026-03-05', to: '2026-03-09' }, 'kind')).toEqual([{ value: 'complaint', opened: 1 }]);
+  });
+
   it('ages the open backlog', () => {
     const { ctx, ids } = history();
     changeStatus(ctx, { ticketId: ids.sms!, to: 'resolved', actor: { type: 'staff' }, now: at('2026-03-03T00:00:00Z') });
