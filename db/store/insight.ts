@@ -412,15 +412,18 @@ export function iterateExportPage(
            (select m.author_type from messages m where m.ticket_id = t.id order by m.id limit 1) as source,
            (select min(o.sent_at) from outbox o where o.ticket_id = t.id and o.purpose = 'ack' and o.status = 'sent') as acknowledgedAt
     from tickets t
-    where t.created_at >= @from and t.created_at < @to
-      ${after ? 'and (t.created_at, t.id) > (@afterCreated, @afterId)' : ''}
+    where t.created_at >= @lower and t.created_at < @to
+      ${after ? 'and (t.created_at > @lower or t.id > @afterId)' : ''}
     order by t.created_at, t.id
     limit @limit`);
   let n = 0;
   for (const row of stmt.iterate({
-    from: from.getTime(),
+    // One lower bound, where the last page ended: SQLite seeks the index there. With the period
+    // start as a second bound (or a row-value comparison) it seeks the period start and walks
+    // every earlier page again, which makes a long export quadratic.
+    lower: after ? after.createdAt : from.getTime(),
     to: to.getTime(),
-    ...(after ? { afterCreated: after.createdAt, afterId: after.id } : {}),
+    ...(after ? { afterId: after.id } : {}),
     limit,
   })) {
     each(row as ExportRow);
