@@ -37,6 +37,17 @@ CREATE TABLE `insight_daily_counts` (
 );
 --> statement-breakpoint
 CREATE INDEX `insight_daily_counts_cover_idx` ON `insight_daily_counts` (`day`,`channel`,`product`,`cause`,`kind`,`team_id`,`opened`);--> statement-breakpoint
+CREATE INDEX `insight_daily_counts_product_idx` ON `insight_daily_counts` (`product`,`day`,`channel`,`cause`,`kind`,`team_id`,`opened`);--> statement-breakpoint
+CREATE INDEX `insight_daily_counts_cause_idx` ON `insight_daily_counts` (`cause`,`day`,`channel`,`product`,`kind`,`team_id`,`opened`);--> statement-breakpoint
+CREATE TABLE `insight_daily_totals` (
+	`day` text NOT NULL,
+	`kind` text NOT NULL,
+	`channel` text NOT NULL,
+	`team_id` integer NOT NULL,
+	`opened` integer NOT NULL,
+	PRIMARY KEY(`day`, `kind`, `channel`, `team_id`)
+);
+--> statement-breakpoint
 CREATE TABLE `insight_monthly_counts` (
 	`month` text NOT NULL,
 	`channel` text NOT NULL,

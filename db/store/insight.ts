@@ -5,7 +5,7 @@ import { and, asc, desc, eq, gte, inArray, isNull, lt, or, sql, type SQL } from 
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { Db, Tx } from '../client';
 import type { Cause, Channel, Language, Product, TicketKind } from '../constants';
-import { insightAlerts, insightAlertTickets, insightDailyCounts, insightMonthlyCounts, staffUsers, ticketFlags, tickets } from '../schema';
+import { insightAlerts, insightAlertTickets, insightDailyCounts, insightDailyTotals, insightMonthlyCounts, staffUsers, ticketFlags, tickets } from '../schema';
 
 export type AlertRow = typeof insightAlerts.$inferSelect;
 export type NewAlert = typeof insightAlerts.$inferInsert;
@@ -39,6 +39,11 @@ export function bumpDailyCount(tx: Tx, key: RollupKey, delta = 1): void {
       set: { opened: sql`${d.opened} + ${delta}` },
     })
     .run();
+  const t = insightDailyTotals;
+  tx.insert(t)
+    .values({ day: key.day, kind: key.kind, channel: key.channel, teamId: key.teamId ?? 0, opened: delta })
+    .onConflictDoUpdate({ target: [t.day, t.kind, t.channel, t.teamId], set: { opened: sql`${t.opened} + ${delta}` } })
+    .run();
   const m = insightMonthlyCounts;
   tx.insert(m)
     .values({ month: key.day.slice(0, 7), ...cell })
@@ -56,6 +61,7 @@ export function bumpDailyCount(tx: Tx, key: RollupKey, delta = 1): void {
 export function rebuildDailyCounts(tx: Tx): number {
   tx.delete(insightDailyCounts).run();
   tx.delete(insightMonthlyCounts).run();
+  tx.delete(insightDailyTotals).run();
   tx.run(sql`
     insert into insight_daily_counts (day, channel, product, cause, kind, team_id, opened)
     select strftime('%Y-%m-%d', created_at / 1000, 'unixepoch'), channel, coalesce(product, ''),
@@ -67,6 +73,11 @@ export function rebuildDailyCounts(tx: Tx): number {
     select substr(day, 1, 7), channel, product, cause, kind, team_id, sum(opened)
     from insight_daily_counts
     group by 1, 2, 3, 4, 5, 6`);
+  tx.run(sql`
+    insert into insight_daily_totals (day, kind, channel, team_id, opened)
+    select day, kind, channel, team_id, sum(opened)
+    from insight_daily_counts
+    group by 1, 2, 3, 4`);
   return tx.select({ n: sql<number>`count(*)` }).from(insightDailyCounts).get()!.n;
 }
 
@@ -162,6 +173,21 @@ function sumOverPeriod<K extends string>(
 
 /** Tickets opened per day (only days with tickets). */
 export function openedByDay(tx: Tx, filter: VolumeFilter): { day: string; opened: number }[] {
+  if (!filter.product && !filter.cause) {
+    // Neither product nor cause: the narrow totals answer it.
+    const t = insightDailyTotals;
+    const terms: SQL[] = [gte(t.day, filter.fromDay), lt(t.day, filter.toDay)];
+    if (filter.channel) terms.push(eq(t.channel, filter.channel));
+    if (filter.kind) terms.push(eq(t.kind, filter.kind));
+    if (filter.teamId !== undefined) terms.push(eq(t.teamId, filter.teamId));
+    return tx
+      .select({ day: t.day, opened: sql<number>`sum(${t.opened})` })
+      .from(t)
+      .where(and(...terms))
+      .groupBy(t.day)
+      .orderBy(t.day)
+      .all();
+  }
   return tx
     .select({ day: insightDailyCounts.day, opened: sql<number>`sum(${insightDailyCounts.opened})` })
     .from(insightDailyCounts)
