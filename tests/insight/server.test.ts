@@ -1,6 +1,6 @@
 // The server process runs the early warning by itself: a database holding a spike in the last
-// week gets its alert raised and mailed to compliance (the .eml outbox) soon after start-up,
-// and a restart does not raise it again.
+// week gets its alert raised and mailed to compliance (the .eml outbox) soon after start-up.
+// (That a second scan raises nothing again is tested in early-warning.test.ts.)
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,7 +29,7 @@ afterEach(async () => {
 });
 
 describe('early warning in the server', () => {
-  it('scans at start-up and mails compliance once', async () => {
+  it('scans at start-up and mails compliance', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'redress-insight-'));
     const db = openDb({ url: `file:${join(dir, 'redress.sqlite')}`, sync: 'normal' });
     const ctx = { db, publicUrl: 'http://127.0.0.1', attachmentDir: join(dir, 'attachments'), hooks: [createRollupHook()] };
@@ -49,10 +49,6 @@ describe('early warning in the server', () => {
     });
     expect(mail).toMatch(/Subject: =\?UTF-8\?/); // a Chinese subject, encoded
     expect(mail).toContain('Auto-Submitted: auto-generated');
-    await server.stop();
-
-    server = await startServer({}, dir);
-    await waitFor('the second scan', () => (server!.logs.some((l) => l.includes('"msg":"early-warning scan"')) ? true : undefined));
     await server.stop();
     server = undefined;
     const check = openDb({ url: `file:${join(dir, 'redress.sqlite')}`, migrate: false });
