@@ -9,6 +9,10 @@ import { userAdd } from './commands/user-add';
 import { customersImport } from './commands/customers-import';
 import { escalationCommands } from './commands/rules';
 import { slaTick } from './commands/sla-tick';
+import { exportReturnCommand } from './commands/export-return';
+import { exportTicketsCommand } from './commands/export-tickets';
+import { insightBackfill } from './commands/insight-backfill';
+import { insightScan } from './commands/insight-scan';
 
 // One line per command; each lives in cli/commands/<name>.ts.
 const commands: Command[] = [
@@ -20,6 +24,10 @@ const commands: Command[] = [
   customersImport,
   ...escalationCommands,
   slaTick,
+  insightScan,
+  insightBackfill,
+  exportTicketsCommand,
+  exportReturnCommand,
 ];
 
 function help(): string {

@@ -7,6 +7,8 @@ import { pathToFileURL } from 'node:url';
 import type { ServerBuild } from '@remix-run/node';
 import { seedEscalationDefaults } from '../app/escalation/config.server';
 import { createEscalationHook } from '../app/escalation/engine.server';
+import { createRollupHook } from '../app/insight/rollup.server';
+import { createInsightScheduler } from '../app/insight/scheduler.server';
 import { createDispatcher } from '../app/outbox/dispatcher.server';
 import { RateLimiter } from '../app/security/rate-limit';
 import { ensureSlaPresets } from '../app/sla/seed.server';
@@ -50,6 +52,8 @@ export async function startRedress(config: Config): Promise<Running> {
   // ticket change runs the rules inside its own transaction.
   seedEscalationDefaults(db, new Date());
   tickets.hooks.push(createEscalationHook({ publicUrl: config.publicUrl }));
+  // Last, so the roll-ups count a ticket with the team and priority the rules gave it.
+  tickets.hooks.push(createRollupHook());
 
   const email = createEmailSender({
     from: config.MAIL_FROM,
@@ -87,6 +91,16 @@ export async function startRedress(config: Config): Promise<Running> {
     onError: (error) => log.error({ err: error }, 'sla sweep failed'),
   });
 
+  const insight = createInsightScheduler({
+    db,
+    publicUrl: config.publicUrl,
+    onScan: (r) => {
+      log.info({ period: r.window.period, raised: r.raised.length, alreadyRaised: r.alreadyRaised }, 'early-warning scan');
+      if (r.raised.length > 0) dispatcher.kick();
+    },
+    onError: (error) => log.error({ err: error }, 'early-warning scan failed'),
+  });
+
   const app = createHttpApp({
     build,
     clientDir: resolve(BUILD_DIR, 'client'),
@@ -112,6 +126,7 @@ export async function startRedress(config: Config): Promise<Running> {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   log.info({ port, url: config.publicUrl }, 'listening');
+  insight.start();
 
   return {
     port,
@@ -123,6 +138,7 @@ export async function startRedress(config: Config): Promise<Running> {
       });
       await emailIn.stop();
       slaSweeper.stop();
+      insight.stop();
       await dispatcher.stop();
       await sms.stop();
       email.close();
