@@ -7,6 +7,7 @@ import type { AppLoadContext, ServerBuild } from '@remix-run/node';
 import express from 'express';
 import type { CountryCode } from 'libphonenumber-js';
 import type { RateLimiter } from '../app/security/rate-limit';
+import type { LiveBus } from '../app/staff/live.server';
 import type { TicketContext } from '../app/tickets/context';
 import type { Logger } from './logger';
 
@@ -20,6 +21,7 @@ export interface HttpDeps {
   log: Logger;
   kickOutbox(): void;
   isReady(): boolean;
+  live: LiveBus;
   /** Extra routes mounted before Remix (webhooks that take the short path). */
   mount?: (app: express.Express) => void;
 }
@@ -80,6 +82,7 @@ export function createHttpApp(deps: HttpDeps): express.Express {
         clientIp: req.ip ?? req.socket.remoteAddress ?? 'unknown',
         requestId: String(res.locals.requestId),
         now: () => new Date(),
+        live: deps.live,
       }),
     }),
   );

@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url';
 import type { ServerBuild } from '@remix-run/node';
 import { createDispatcher } from '../app/outbox/dispatcher.server';
 import { RateLimiter } from '../app/security/rate-limit';
+import { LiveBus } from '../app/staff/live.server';
 import type { TicketContext } from '../app/tickets/context';
 import { createEmailSender } from '../channels/email/send';
 import type { Sender } from '../channels/types';
@@ -37,6 +38,9 @@ export async function startRedress(config: Config): Promise<Running> {
     attachmentDir: config.attachmentDir,
     hooks: [],
   };
+  // Staff pages hear of every committed ticket change; the hook only says "look now".
+  const live = new LiveBus(db);
+  tickets.hooks.push(() => live.poke());
 
   const email = createEmailSender({ from: config.MAIL_FROM, smtpUrl: config.SMTP_URL, outboxDir: config.outboxDir });
   const senders: Partial<Record<OutboxChannel, Sender>> = { email: email.send };
@@ -58,6 +62,7 @@ export async function startRedress(config: Config): Promise<Running> {
     log,
     kickOutbox: () => dispatcher.kick(),
     isReady: () => ready,
+    live,
   });
 
   const server: Server = await new Promise((ok, fail) => {
@@ -73,6 +78,7 @@ export async function startRedress(config: Config): Promise<Running> {
     port,
     async close() {
       ready = false;
+      live.close();
       await new Promise<void>((ok) => {
         server.close(() => ok());
         server.closeIdleConnections();
