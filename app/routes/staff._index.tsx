@@ -6,17 +6,14 @@ import { useEffect, useRef, useState } from 'react';
 import { z } from 'zod';
 import { writeTransaction } from '../../db/client';
 import { CAUSES, CHANNELS, PRIORITIES, PRODUCTS, TICKET_KINDS, TICKET_STATUSES, type Language, type TicketStatus } from '../../db/constants';
+import { COUNT_CAP, QUEUE_SORTS, QUEUE_VIEWS, SLA_STATES, type QueueView } from '../../db/queue-constants';
 import {
-  COUNT_CAP,
   countViews,
-  QUEUE_SORTS,
-  QUEUE_VIEWS,
   queuePage,
   queueRows,
   searchTickets,
   sortSpec,
   type QueueRow,
-  type QueueView,
 } from '../../db/store/queue';
 import { deleteSavedView, listActiveStaff, listSavedViews, listTeams, saveView } from '../../db/store/staff';
 import { CsrfField, SlaChip, useStaffT } from '~/components/staff-ui';
@@ -24,7 +21,7 @@ import { causeLabels, productLabels } from '~/i18n/dictionary';
 import { channelLabels, priorityLabels, statusLabels, type StaffKey } from '~/i18n/staff';
 import { requireStaff, notFound } from '~/staff/guard.server';
 import { can } from '~/staff/permissions';
-import { decodeCursor, defaultSort, encodeCursor, filtersOf, parseQueueParams, SLA_STATES } from '~/staff/queue-params';
+import { decodeCursor, defaultSort, encodeCursor, filtersOf, parseQueueParams } from '~/staff/queue-params';
 import { domainError } from '~/staff/respond.server';
 import { assignInTx, setPriorityInTx, visibleTicket, type Actor } from '~/staff/triage.server';
 import { changeStatusInTx } from '~/tickets/status.server';

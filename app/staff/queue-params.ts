@@ -2,9 +2,8 @@
 // Bad values fall back to "no filter" rather than failing the page: a stale bookmark still opens.
 import { z } from 'zod';
 import { CAUSES, CHANNELS, PRIORITIES, PRODUCTS, TICKET_KINDS, TICKET_STATUSES } from '../../db/constants';
-import { QUEUE_SORTS, QUEUE_VIEWS, type QueueFilters, type QueueSort, type QueueView } from '../../db/store/queue';
-
-export const SLA_STATES = ['ok', 'warning', 'breached', 'paused'] as const;
+import { QUEUE_SORTS, QUEUE_VIEWS, SLA_STATES, type QueueSort, type QueueView } from '../../db/queue-constants';
+import type { QueueFilters } from '../../db/store/queue';
 
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' || v === null ? undefined : v), schema.optional()).catch(undefined);
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);

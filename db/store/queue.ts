@@ -12,10 +12,9 @@ export const PRIORITY_EXPR = "(CASE priority WHEN 'urgent' THEN 0 WHEN 'high' TH
 /** The partial indexes' condition, written the same way so the planner can use them. */
 export const OPEN_SQL = "status in ('new','open','pending')";
 
-export const QUEUE_VIEWS = ['mine', 'unassigned', 'due4h', 'breached', 'escalated', 'flagged', 'pending', 'open', 'resolved'] as const;
-export type QueueView = (typeof QUEUE_VIEWS)[number];
-export const QUEUE_SORTS = ['due', 'priority', 'created', 'updated'] as const;
-export type QueueSort = (typeof QUEUE_SORTS)[number];
+import { COUNT_CAP, type QueueSort, type QueueView } from '../queue-constants';
+
+export { COUNT_CAP, QUEUE_SORTS, QUEUE_VIEWS, type QueueSort, type QueueView } from '../queue-constants';
 
 export interface QueueFilters {
   status?: TicketStatus;
@@ -161,9 +160,6 @@ export function queuePage(tx: Tx, q: QueuePageQuery): QueuePage {
   const next = rows.length > q.limit && last ? Array.from({ length: width }, (_, i) => last[`k${i}`]!) : null;
   return { ids: page.map((r) => r[`k${width - 1}`]!), next };
 }
-
-/** Views count at most this many rows, so a count never walks a million index entries. */
-export const COUNT_CAP = 1000;
 
 export function countViewSql(view: QueueView, scope: QueueScope, now: Date): SQL {
   return sql`select count(*) as n from (select 1 from tickets where ${and([viewWhere(view, scope, now), scopeWhere(scope)])} limit ${COUNT_CAP + 1})`;
