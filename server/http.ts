@@ -66,6 +66,21 @@ export function createHttpApp(deps: HttpDeps): express.Express {
 
   deps.mount?.(app);
 
+  // A cross-site form post is refused here with a 403: Remix would otherwise abort it with a 500.
+  app.use((req, res, next) => {
+    const origin = req.get('origin');
+    if (req.method === 'GET' || req.method === 'HEAD' || !origin || origin === 'null') return next();
+    const host = req.get('x-forwarded-host') ?? req.get('host');
+    let originHost: string | undefined;
+    try {
+      originHost = new URL(origin).host;
+    } catch {
+      originHost = undefined;
+    }
+    if (originHost === host) return next();
+    res.status(403).type('text/plain').send('Cross-site request refused');
+  });
+
   app.use('/assets', express.static(`${deps.clientDir}/assets`, { immutable: true, maxAge: '1y' }));
   app.use(express.static(deps.clientDir, { maxAge: '1h' }));
 
