@@ -121,7 +121,8 @@ describe('staff access', () => {
 
     const page = await (await browser.newContext()).newPage();
     await signIn(page, server.url, 'sup@example.com');
-    for (const sort of ['due', 'priority']) {
+    // Every view and sort is paged exhaustively in db/store/queue.test.ts; here, the browser path.
+    for (const sort of ['due']) {
       await page.goto(`${server.url}/staff?view=open&sort=${sort}`);
       const seen: string[] = [];
       for (let p = 0; p < 50; p++) {
