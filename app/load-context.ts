@@ -2,6 +2,7 @@
 // Routes reach the database and the outbox only through this.
 import type { CountryCode } from 'libphonenumber-js';
 import type { RateLimiter } from './security/rate-limit';
+import type { LiveBus } from './staff/live.server';
 import type { TicketContext } from './tickets/context';
 
 export interface RedressContext {
@@ -14,6 +15,8 @@ export interface RedressContext {
   clientIp: string;
   requestId: string;
   now(): Date;
+  /** Staff live updates: server-sent events and who is viewing which ticket. */
+  live: LiveBus;
 }
 
 declare module '@remix-run/node' {

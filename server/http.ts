@@ -7,6 +7,7 @@ import type { AppLoadContext, ServerBuild } from '@remix-run/node';
 import express from 'express';
 import type { CountryCode } from 'libphonenumber-js';
 import type { RateLimiter } from '../app/security/rate-limit';
+import type { LiveBus } from '../app/staff/live.server';
 import type { TicketContext } from '../app/tickets/context';
 import type { Logger } from './logger';
 
@@ -22,6 +23,7 @@ export interface HttpDeps {
   isReady(): boolean;
   /** Counters shown under `details` on /healthz (quarantined email…). */
   healthDetails?: () => Record<string, unknown>;
+  live: LiveBus;
   /** Extra routes mounted before Remix (webhooks that take the short path). */
   mount?: (app: express.Express) => void;
 }
@@ -66,6 +68,21 @@ export function createHttpApp(deps: HttpDeps): express.Express {
 
   deps.mount?.(app);
 
+  // A cross-site form post is refused here with a 403: Remix would otherwise abort it with a 500.
+  app.use((req, res, next) => {
+    const origin = req.get('origin');
+    if (req.method === 'GET' || req.method === 'HEAD' || !origin || origin === 'null') return next();
+    const host = req.get('x-forwarded-host') ?? req.get('host');
+    let originHost: string | undefined;
+    try {
+      originHost = new URL(origin).host;
+    } catch {
+      originHost = undefined;
+    }
+    if (originHost === host) return next();
+    res.status(403).type('text/plain').send('Cross-site request refused');
+  });
+
   app.use('/assets', express.static(`${deps.clientDir}/assets`, { immutable: true, maxAge: '1y' }));
   app.use(express.static(deps.clientDir, { maxAge: '1h' }));
 
@@ -82,6 +99,7 @@ export function createHttpApp(deps: HttpDeps): express.Express {
         clientIp: req.ip ?? req.socket.remoteAddress ?? 'unknown',
         requestId: String(res.locals.requestId),
         now: () => new Date(),
+        live: deps.live,
       }),
     }),
   );

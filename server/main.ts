@@ -14,6 +14,7 @@ import { RateLimiter } from '../app/security/rate-limit';
 import { ensureSlaPresets } from '../app/sla/seed.server';
 import { startSlaSweeper } from '../app/sla/sweep.server';
 import { createSlaHook, recordAcknowledgementSent } from '../app/sla/timers.server';
+import { LiveBus } from '../app/staff/live.server';
 import type { TicketContext } from '../app/tickets/context';
 import { createEmailSender } from '../channels/email/send';
 import type { Sender } from '../channels/types';
@@ -54,6 +55,9 @@ export async function startRedress(config: Config): Promise<Running> {
   tickets.hooks.push(createEscalationHook({ publicUrl: config.publicUrl }));
   // Last, so the roll-ups count a ticket with the team and priority the rules gave it.
   tickets.hooks.push(createRollupHook());
+  // Staff pages hear of every committed ticket change; the hook only says "look now".
+  const live = new LiveBus(db);
+  tickets.hooks.push(() => live.poke());
 
   const email = createEmailSender({
     from: config.MAIL_FROM,
@@ -116,6 +120,7 @@ export async function startRedress(config: Config): Promise<Running> {
       emailIn.mount(app);
     },
     healthDetails: emailIn.healthDetails,
+    live,
   });
 
   const server: Server = await new Promise((ok, fail) => {
@@ -132,6 +137,7 @@ export async function startRedress(config: Config): Promise<Running> {
     port,
     async close() {
       ready = false;
+      live.close();
       await new Promise<void>((ok) => {
         server.close(() => ok());
         server.closeIdleConnections();

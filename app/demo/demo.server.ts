@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { InboundMessage } from '../../channels/types';
 import { writeTransaction } from '../../db/client';
 import type { Channel, StaffRole } from '../../db/constants';
-import { ensureTeam, insertStaffUser } from '../../db/store/staff';
+import { findOrCreateTeam, insertStaffUser } from '../../db/store/staff';
 import { hashPassword } from '../staff/password.server';
 import type { TicketContext } from '../tickets/context';
 import { intake } from '../tickets/intake.server';
@@ -64,11 +64,11 @@ export async function seedDemo(ctx: TicketContext, opts: { now: Date; tickets?: 
         email: s.email,
         name: s.name,
         role: s.role,
-        teamId: s.team ? ensureTeam(tx, s.team, now) : null,
+        teamId: s.team ? findOrCreateTeam(tx, s.team, now) : null,
         language: s.language,
         passwordHash,
         now,
-      }),
+      }).id,
     ),
   );
   const agents = [staffIds[2]!, staffIds[3]!, staffIds[1]!];

@@ -19,6 +19,8 @@ export interface ReplyInput {
   channel?: ReplyChannel;
   author: { type: ActorType; staffId?: number | null };
   now: Date;
+  /** Outbox purpose (reply by default; decision when resolving). */
+  purpose?: string;
 }
 
 export interface ReplyResult {
@@ -58,9 +60,14 @@ export function newEmailMessageId(ticket: { reference: string }, publicUrl: stri
 }
 
 export function replyToClient(ctx: TicketContext, input: ReplyInput): ReplyResult {
+  return writeTransaction(ctx.db, (tx) => replyInTx(ctx, tx, input));
+}
+
+/** For callers that change more in the same transaction (the decision sent when resolving). */
+export function replyInTx(ctx: TicketContext, tx: Tx, input: ReplyInput): ReplyResult {
   const text = input.text.trim();
   if (text.length === 0) throw new Invalid('A reply needs some text.');
-  return writeTransaction(ctx.db, (tx) => {
+  {
     const ticket = findTicketById(tx, input.ticketId);
     if (!ticket) throw new NotFound(`No ticket ${input.ticketId}`);
     const channel = input.channel ?? defaultChannel(tx, ticket);
@@ -101,13 +108,13 @@ export function replyToClient(ctx: TicketContext, input: ReplyInput): ReplyResul
         subject: `[${ticket.reference}] ${ticket.subject}`,
         body: text,
         headers,
-        purpose: 'reply',
+        purpose: input.purpose ?? 'reply',
         ticketId: ticket.id,
         messageId: message.id,
         now: input.now,
       });
     } else if (channel === 'sms') {
-      queueOutbox(tx, { channel: 'sms', recipient: recipient!, body: text, purpose: 'reply', ticketId: ticket.id, messageId: message.id, now: input.now });
+      queueOutbox(tx, { channel: 'sms', recipient: recipient!, body: text, purpose: input.purpose ?? 'reply', ticketId: ticket.id, messageId: message.id, now: input.now });
     }
     appendEvent(tx, {
       ticketId: ticket.id,
@@ -120,7 +127,7 @@ export function replyToClient(ctx: TicketContext, input: ReplyInput): ReplyResul
     });
     runHooks(ctx, tx, { ticketId: ticket.id, trigger: 'reply.sent', messageId: message.id, data: { channel }, now: input.now });
     return { messageId: message.id, channel, recipient };
-  });
+  }
 }
 
 export function addNote(ctx: TicketContext, input: { ticketId: number; text: string; author: { type: ActorType; staffId?: number | null }; now: Date }): number {

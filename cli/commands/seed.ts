@@ -8,7 +8,7 @@ import type { TicketContext } from '../../app/tickets/context';
 import { formatReference } from '../../app/tickets/reference';
 import type { Db } from '../../db/client';
 import { createBulkWriter } from '../../db/store/bulk-tickets';
-import { hasAnyStaff, staffList } from '../../db/store/staff';
+import { hasAnyStaff, listStaff } from '../../db/store/staff';
 import { hasAnyTicket } from '../../db/store/ticket-list';
 import { parseFlags, UsageError, type Command } from '../command';
 import { openFromEnv } from '../context';
@@ -59,7 +59,7 @@ export function seedBulk(db: Db, count: number, now: Date, onProgress: (done: nu
     now,
     runTag: randomBytes(3).toString('hex'),
     phoneBase: randomInt(0, 90_000_000),
-    staffIds: staffList(db).filter((s) => !s.disabledAt && s.role !== 'admin').map((s) => s.id),
+    staffIds: listStaff(db).filter((s) => !s.disabledAt && s.role !== 'admin').map((s) => s.id),
     seed: randomInt(1, 2 ** 31),
   };
   const times = creationTimes(plan);

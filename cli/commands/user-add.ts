@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { hashPassword } from '../../app/staff/password.server';
 import { writeTransaction } from '../../db/client';
 import { LANGUAGES, STAFF_ROLES } from '../../db/constants';
-import { ensureTeam, findStaffByEmail, insertStaffUser } from '../../db/store/staff';
+import { findOrCreateTeam, findStaffByEmail, insertStaffUser } from '../../db/store/staff';
 import { parseFlags, UsageError, type Command } from '../command';
 import { openFromEnv } from '../context';
 
@@ -81,8 +81,8 @@ export const userAdd: Command = {
       const now = new Date();
       const id = writeTransaction(db, (tx) => {
         if (findStaffByEmail(tx, values.email)) throw new UsageError(`${values.email} already has an account`);
-        const teamId = values.team ? ensureTeam(tx, values.team, now) : null;
-        return insertStaffUser(tx, { email: values.email, name: values.name, role: values.role, teamId, language: values.language, passwordHash, now });
+        const teamId = values.team ? findOrCreateTeam(tx, values.team, now) : null;
+        return insertStaffUser(tx, { email: values.email, name: values.name, role: values.role, teamId, language: values.language, passwordHash, now }).id;
       });
       process.stdout.write(`Added ${values.role} ${values.email} (id ${id})${values.team ? ` in team ${values.team}` : ''}\n`);
       return 0;

@@ -48,6 +48,15 @@ export const tickets = sqliteTable(
     lastMessageAt: integer('last_message_at', { mode: 'timestamp_ms' }).notNull(),
     resolvedAt: integer('resolved_at', { mode: 'timestamp_ms' }),
     closedAt: integer('closed_at', { mode: 'timestamp_ms' }),
+    /**
+     * Denormalised for the staff queue (sorted and filtered by it at a million tickets): the
+     * earliest due time of the ticket's running SLA timers, and their worst state
+     * (ok | warning | breached | paused). Written by the SLA engine; null until it runs.
+     */
+    slaDueAt: integer('sla_due_at', { mode: 'timestamp_ms' }),
+    slaState: text('sla_state'),
+    /** Number of ticket_flags rows, kept by triggers (staff custom migration) for the Risk flags view. */
+    flagCount: integer('flag_count').notNull().default(0),
   },
   (t) => [
     uniqueIndex('tickets_reference_uq').on(t.reference),

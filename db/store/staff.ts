@@ -1,23 +1,148 @@
-// Staff accounts and teams: the reads and writes the CLI, the seed and the API need.
-import { eq, inArray } from 'drizzle-orm';
+// Staff accounts, teams, sessions and saved views. Session tokens and their hashes are made
+// by app/staff/session.server.ts; this module only stores and finds them.
+import { and, asc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
 import type { Tx } from '../client';
 import type { Language, StaffRole } from '../constants';
-import { staffUsers, teams } from '../schema';
+import { savedViews, staffSessions, staffUsers, teams } from '../schema';
 
 export type StaffUserRow = typeof staffUsers.$inferSelect;
+export type StaffSessionRow = typeof staffSessions.$inferSelect;
 
-/** The team of that name, created when missing. */
-export function ensureTeam(tx: Tx, name: string, now: Date): number {
-  tx.insert(teams).values({ name, createdAt: now }).onConflictDoNothing().run();
-  return tx.select({ id: teams.id }).from(teams).where(eq(teams.name, name)).get()!.id;
+export interface NewStaffUser {
+  email: string;
+  name: string;
+  role: StaffRole;
+  teamId?: number | null;
+  language?: Language;
+  passwordHash: string;
+  now: Date;
+}
+
+/** Creates an account; the email is stored lower-cased and must be new. */
+export function insertStaffUser(tx: Tx, input: NewStaffUser): StaffUserRow {
+  return tx
+    .insert(staffUsers)
+    .values({
+      email: input.email.trim().toLowerCase(),
+      name: input.name.trim(),
+      role: input.role,
+      teamId: input.teamId ?? null,
+      language: input.language ?? 'zh',
+      passwordHash: input.passwordHash,
+      createdAt: input.now,
+    })
+    .returning()
+    .get();
 }
 
 export function findStaffByEmail(tx: Tx, email: string): StaffUserRow | undefined {
-  return tx.select().from(staffUsers).where(eq(staffUsers.email, email)).get();
+  return tx.select().from(staffUsers).where(eq(staffUsers.email, email.trim().toLowerCase())).get();
 }
 
 export function findStaffById(tx: Tx, id: number): StaffUserRow | undefined {
   return tx.select().from(staffUsers).where(eq(staffUsers.id, id)).get();
+}
+
+export function listStaff(tx: Tx): StaffUserRow[] {
+  return tx.select().from(staffUsers).orderBy(asc(staffUsers.name)).all();
+}
+
+export function listActiveStaff(tx: Tx): Pick<StaffUserRow, 'id' | 'name' | 'teamId' | 'role'>[] {
+  return tx
+    .select({ id: staffUsers.id, name: staffUsers.name, teamId: staffUsers.teamId, role: staffUsers.role })
+    .from(staffUsers)
+    .where(isNull(staffUsers.disabledAt))
+    .orderBy(asc(staffUsers.name))
+    .all();
+}
+
+export function updateStaffUser(
+  tx: Tx,
+  id: number,
+  patch: { role?: StaffRole; teamId?: number | null; language?: Language; name?: string; disabledAt?: Date | null },
+): void {
+  tx.update(staffUsers).set(patch).where(eq(staffUsers.id, id)).run();
+}
+
+export function listTeams(tx: Tx) {
+  return tx.select().from(teams).orderBy(asc(teams.name)).all();
+}
+
+export function findOrCreateTeam(tx: Tx, name: string, now: Date): number {
+  tx.insert(teams).values({ name: name.trim(), createdAt: now }).onConflictDoNothing().run();
+  return tx.select({ id: teams.id }).from(teams).where(eq(teams.name, name.trim())).get()!.id;
+}
+
+export function insertSession(
+  tx: Tx,
+  input: { tokenHash: string; userId: number; csrfToken: string; expiresAt: Date; ip: string | null; userAgent: string | null; now: Date },
+): void {
+  tx.insert(staffSessions)
+    .values({
+      tokenHash: input.tokenHash,
+      userId: input.userId,
+      csrfToken: input.csrfToken,
+      createdAt: input.now,
+      lastSeenAt: input.now,
+      expiresAt: input.expiresAt,
+      ip: input.ip,
+      userAgent: input.userAgent?.slice(0, 300) ?? null,
+    })
+    .run();
+}
+
+/** The live session for a token hash, with its account; expiry is judged by the caller. */
+export function findSession(tx: Tx, tokenHash: string): { session: StaffSessionRow; user: StaffUserRow } | undefined {
+  const row = tx
+    .select({ session: staffSessions, user: staffUsers })
+    .from(staffSessions)
+    .innerJoin(staffUsers, eq(staffUsers.id, staffSessions.userId))
+    .where(and(eq(staffSessions.tokenHash, tokenHash), isNull(staffSessions.revokedAt)))
+    .get();
+  return row;
+}
+
+export function touchSession(tx: Tx, id: number, now: Date): void {
+  tx.update(staffSessions).set({ lastSeenAt: now }).where(eq(staffSessions.id, id)).run();
+}
+
+export function revokeSession(tx: Tx, id: number, now: Date): void {
+  tx.update(staffSessions).set({ revokedAt: now }).where(and(eq(staffSessions.id, id), isNull(staffSessions.revokedAt))).run();
+}
+
+/** Ends every session of an account (disabled, role changed, password reset). */
+export function revokeSessionsOfUser(tx: Tx, userId: number, now: Date): number {
+  return tx
+    .update(staffSessions)
+    .set({ revokedAt: now })
+    .where(and(eq(staffSessions.userId, userId), isNull(staffSessions.revokedAt)))
+    .run().changes;
+}
+
+export function countLiveSessions(tx: Tx, userId: number, now: Date): number {
+  return (
+    tx
+      .select({ n: sql<number>`count(*)` })
+      .from(staffSessions)
+      .where(and(eq(staffSessions.userId, userId), isNull(staffSessions.revokedAt), gt(staffSessions.expiresAt, now)))
+      .get()?.n ?? 0
+  );
+}
+
+export function listSavedViews(tx: Tx, userId: number) {
+  return tx.select().from(savedViews).where(eq(savedViews.userId, userId)).orderBy(asc(savedViews.name)).all();
+}
+
+/** Saving a view under a name the user already has replaces its filters. */
+export function saveView(tx: Tx, input: { userId: number; name: string; query: string; now: Date }): void {
+  tx.insert(savedViews)
+    .values({ userId: input.userId, name: input.name, query: input.query, createdAt: input.now })
+    .onConflictDoUpdate({ target: [savedViews.userId, savedViews.name], set: { query: input.query } })
+    .run();
+}
+
+export function deleteSavedView(tx: Tx, userId: number, id: number): void {
+  tx.delete(savedViews).where(and(eq(savedViews.id, id), eq(savedViews.userId, userId))).run();
 }
 
 export function staffByIds(tx: Tx, ids: number[]): StaffUserRow[] {
@@ -25,30 +150,7 @@ export function staffByIds(tx: Tx, ids: number[]): StaffUserRow[] {
   return tx.select().from(staffUsers).where(inArray(staffUsers.id, ids)).all();
 }
 
-export function insertStaffUser(
-  tx: Tx,
-  input: { email: string; name: string; role: StaffRole; teamId: number | null; language?: Language; passwordHash: string; now: Date },
-): number {
-  return tx
-    .insert(staffUsers)
-    .values({
-      email: input.email,
-      name: input.name,
-      role: input.role,
-      teamId: input.teamId,
-      language: input.language ?? 'zh',
-      passwordHash: input.passwordHash,
-      createdAt: input.now,
-    })
-    .returning({ id: staffUsers.id })
-    .get().id;
-}
-
 /** Whether any account exists (start-up asks this once, to decide on seeding the demo). */
 export function hasAnyStaff(tx: Tx): boolean {
   return tx.select({ id: staffUsers.id }).from(staffUsers).limit(1).get() !== undefined;
-}
-
-export function staffList(tx: Tx): StaffUserRow[] {
-  return tx.select().from(staffUsers).orderBy(staffUsers.id).all();
 }
