@@ -61,8 +61,9 @@ export function createHttpApp(deps: HttpDeps): express.Express {
     next();
   });
 
-  app.get('/healthz', (_req, res) => {
-    if (deps.isReady()) res.json(deps.healthDetails ? { ok: true, details: deps.healthDetails() } : { ok: true });
+  app.get('/healthz', (req, res) => {
+    // Cheap by default (load balancers poll it); counters only when asked for.
+    if (deps.isReady()) res.json(deps.healthDetails && req.query.details === '1' ? { ok: true, details: deps.healthDetails() } : { ok: true });
     else res.status(503).json({ ok: false });
   });
 

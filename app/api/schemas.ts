@@ -226,6 +226,47 @@ export const ticketDetailSchema = z.object({
       at: isoTime,
     }),
   ),
+  /** One entry per SLA target (acknowledge, first response, resolution) of the ticket's policy. */
+  sla: z.array(
+    z.object({
+      target: z.string(),
+      policy: z.string(),
+      dueAt: isoTime,
+      state: z.enum(['running', 'paused', 'met', 'breached']),
+      remainingMs: z.number().int().nullable(),
+      warnings: z.array(z.object({ offset: z.string(), at: isoTime, fired: z.boolean() })),
+      pausedSince: isoTime.nullable(),
+      pauseReason: z.string().nullable(),
+      metAt: isoTime.nullable(),
+      breachedAt: isoTime.nullable(),
+      extensionStep: z.number().int(),
+    }),
+  ),
+  /** The customer's risk profile and holdings (customers:import); empty fields when never imported. */
+  customerProfile: z
+    .object({
+      customerId: z.number().int(),
+      customerNumber: z.string().nullable(),
+      riskLevel: z.string().nullable(),
+      assessedOn: z.string().nullable(),
+      assessmentCurrent: z.boolean(),
+      birthDate: z.string().nullable(),
+      ageBand: z.string().nullable(),
+      age: z.number().int().nullable(),
+      vulnerable: z.boolean(),
+      holdings: z.array(
+        z.object({
+          productCode: z.string(),
+          name: z.string(),
+          type: z.string(),
+          riskLevel: z.string(),
+          purchasedOn: z.string().nullable(),
+          salesChannel: z.string().nullable(),
+          aboveRiskLevel: z.boolean(),
+        }),
+      ),
+    })
+    .nullable(),
 });
 
 export const createdTicketSchema = z.object({

@@ -6,6 +6,8 @@ import { contactsOfCustomer } from '../../db/store/customers';
 import { staffByIds } from '../../db/store/staff';
 import { customersByIds, flagsOfTickets } from '../../db/store/ticket-list';
 import { attachmentsOfTicket, eventsOf, messagesOf, type TicketRow } from '../../db/store/tickets';
+import { customerProfileOf } from '../escalation/profile.server';
+import { slaSummaryForTicket } from '../sla/summary.server';
 import type { ticketDetailSchema, ticketSummarySchema } from './schemas';
 
 type TicketSummary = z.infer<typeof ticketSummarySchema>;
@@ -64,7 +66,7 @@ function parseEventData(data: string): Record<string, unknown> {
   }
 }
 
-export function ticketDetail(tx: Tx, ticket: TicketRow): TicketDetail {
+export function ticketDetail(tx: Tx, ticket: TicketRow, now: Date): TicketDetail {
   const [summary] = ticketSummaries(tx, [ticket]);
   const customer = customersByIds(tx, [ticket.customerId])[0];
   const attachmentsByMessage = new Map<number, TicketDetail['messages'][number]['attachments']>();
@@ -109,5 +111,7 @@ export function ticketDetail(tx: Tx, ticket: TicketRow): TicketDetail {
       public: e.public,
       at: iso(e.at),
     })),
+    sla: slaSummaryForTicket(tx, ticket.id, now),
+    customerProfile: customerProfileOf(tx, ticket.id, now),
   };
 }

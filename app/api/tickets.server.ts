@@ -83,7 +83,7 @@ export function listTicketsResponse(ctx: RedressContext, request: Request): Resp
 
 export function ticketResponse(ctx: RedressContext, request: Request, reference: string | undefined): Response {
   requirePermission(caller(ctx, request), 'read');
-  return json(ticketDetail(ctx.tickets.db, ticketAt(ctx, reference)));
+  return json(ticketDetail(ctx.tickets.db, ticketAt(ctx, reference), ctx.now()));
 }
 
 export async function createTicketResponse(ctx: RedressContext, request: Request): Promise<Response> {

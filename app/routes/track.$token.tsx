@@ -9,6 +9,7 @@ import type { z } from 'zod';
 import { ErrorSummary, FieldErrors, FileField, TextAreaField } from '~/components/form-controls';
 import { causeLabels, productLabels, translate } from '~/i18n/dictionary';
 import { requestLanguage } from '~/i18n/locale.server';
+import { expectedDecisionBy } from '~/sla/summary.server';
 import { useT } from '~/i18n/use-t';
 import { eventText, formatDateTime, statusText } from '~/portal/display';
 import { formError } from '~/portal/form-error';
@@ -28,6 +29,7 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
   if (!ticket) throw notFound();
   const lang = requestLanguage(request);
   const view = clientView(context.tickets.db, ticket);
+  const decisionBy = view.acceptsFollowUps ? expectedDecisionBy(context.tickets.db, ticket.id) : null;
   return {
     submissionId: newSubmissionId(),
     reference: ticket.reference,
@@ -36,8 +38,8 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
     cause: ticket.cause ? causeLabels[lang][ticket.cause] : null,
     status: statusText(lang, view.status),
     received: formatDateTime(lang, ticket.createdAt),
-    /** Filled in by the SLA work (the decision target of the ticket's policy); null until then. */
-    expectedDecisionBy: null as string | null,
+    /** The resolution target of the ticket's SLA policy: the date by which the client can expect a decision. */
+    expectedDecisionBy: decisionBy ? formatDateTime(lang, decisionBy.dueAt) : null,
     events: view.events.map((e) => ({ id: e.id, text: eventText(lang, e), at: formatDateTime(lang, e.at), iso: e.at.toISOString() })),
     messages: view.messages.map((m) => ({
       id: m.id,

@@ -146,7 +146,7 @@ describe('delivering complaints by SMTP', () => {
     const raw = emailFixture('big5.eml');
     const error = await send(raw).catch((e: { responseCode?: number }) => e);
     expect((error as { responseCode?: number }).responseCode).toBe(451);
-    const health = (await (await fetch(`${server.url}/healthz`)).json()) as { details: { emailQuarantined: number } };
+    const health = (await (await fetch(`${server.url}/healthz?details=1`)).json()) as { details: { emailQuarantined: number } };
     expect(health.details.emailQuarantined).toBe(1);
     const [q] = query<{ id: number; file: string }>(server.databasePath, 'select id, file from email_quarantine');
     expect(readFileSync(join(server.dir, 'quarantine', q!.file)).equals(raw)).toBe(true);
@@ -156,7 +156,7 @@ describe('delivering complaints by SMTP', () => {
       env: { ...process.env, DATABASE_URL: server.env.DATABASE_URL, PUBLIC_URL: 'https://complaints.redress.test' },
     }).toString();
     expect(out).toMatch(new RegExp(`^${q!.id}: message CMP-\\d{4}-\\d{6}`));
-    const after = (await (await fetch(`${server.url}/healthz`)).json()) as { details: { emailQuarantined: number } };
+    const after = (await (await fetch(`${server.url}/healthz?details=1`)).json()) as { details: { emailQuarantined: number } };
     expect(after.details.emailQuarantined).toBe(0);
     expect(query(server.databasePath, "select id from tickets where subject = '信用卡年費被重複扣款'")).toHaveLength(1);
   });

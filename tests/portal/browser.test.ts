@@ -52,6 +52,8 @@ describe('portal in the browser', () => {
     await waitForHydration(page);
     expect(await page.locator('h1').textContent()).toBe(`案件 ${reference}`);
     expect(await page.getByTestId('status').textContent()).toBe('已受理：我们会尽快处理');
+    // CN-NFRA: a decision within 15 calendar days, shown as a date.
+    expect(await page.getByTestId('expected-decision-by').textContent()).toMatch(/\d{4}/);
     expect(await page.getByTestId('message').first().textContent()).toContain('风险评估.pdf');
 
     await page.fill('#follow-up-text', '补充：购买时没有录音录像。');

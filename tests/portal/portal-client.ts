@@ -3,6 +3,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
+import { simpleParser } from 'mailparser';
 import type { TestServer } from '../support/server';
 
 export const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
@@ -127,7 +128,7 @@ export async function findEml(server: TestServer, ...needles: string[]): Promise
     if (existsSync(server.outboxDir)) {
       for (const f of readdirSync(server.outboxDir)) {
         const raw = readFileSync(join(server.outboxDir, f), 'utf8');
-        const text = decodeEml(raw);
+        const text = await decodeEml(raw);
         if (needles.every((n) => text.includes(n))) return text;
       }
     }
@@ -136,14 +137,9 @@ export async function findEml(server: TestServer, ...needles: string[]): Promise
   throw new Error(`no .eml in ${server.outboxDir} with ${needles.join(', ')}`);
 }
 
-/** Undoes quoted-printable and base64 bodies well enough to search an .eml for words and links. */
-function decodeEml(raw: string): string {
-  const [head, ...rest] = raw.split(/\r?\n\r?\n/);
-  const body = rest.join('\n\n');
-  if (/content-transfer-encoding:\s*base64/i.test(head ?? '')) return `${head}\n\n${Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8')}`;
-  if (/content-transfer-encoding:\s*quoted-printable/i.test(head ?? '')) {
-    const bytes = body.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/gi, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
-    return `${head}\n\n${Buffer.from(bytes, 'latin1').toString('utf8')}`;
-  }
-  return raw;
+/** The raw headers, the decoded subject and the decoded text of an .eml, to search for words and links. */
+async function decodeEml(raw: string): Promise<string> {
+  const head = raw.split(/\r?\n\r?\n/, 1)[0] ?? '';
+  const parsed = await simpleParser(raw);
+  return `${head}\n\nSubject: ${parsed.subject ?? ''}\n\n${parsed.text ?? ''}`;
 }
