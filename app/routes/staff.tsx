@@ -36,6 +36,7 @@ export default function StaffLayout() {
         ) : null}
         {data.perms['macros.manage'] ? <NavLink to="/staff/macros">{st(lang, 'nav.macros')}</NavLink> : null}
         {data.perms['accounts.manage'] ? <NavLink to="/staff/admin/users">{st(lang, 'nav.accounts')}</NavLink> : null}
+        {data.perms['rules.manage'] ? <NavLink to="/staff/admin/rules">{st(lang, 'nav.rules')}</NavLink> : null}
         <span className="who">{data.user.name}</span>
         <Form method="post" action="/staff/logout">
           <CsrfField />
