@@ -170,7 +170,7 @@ export default function Rules() {
                 aria-label={`${t('rules.definition')} ${r.key}`}
                 aria-invalid={failed ? true : undefined}
                 // A refused edit keeps what was typed, so the reasons can be fixed in place.
-                key={failed ? `failed-${result.definition}` : `v${r.version}`}
+                key={failed ? `refused-v${r.version}` : `v${r.version}`}
                 defaultValue={failed && result.definition !== null ? result.definition : r.definition}
                 rows={16}
                 spellCheck={false}
