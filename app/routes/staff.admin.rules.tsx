@@ -1,13 +1,14 @@
 // Escalation rules for compliance and admins (everyone else gets a 404): the rules in the order
 // they run, each rule's JSON edited in place through the same validated save the CLI uses (so
 // a refused rule shows every reason and nothing is written), switching a rule on or off, and
-// the phrase lists read-only. Every change is a new version recorded with the staff member.
+// editing the risk-signal phrase lists the same way. Every change is a new version recorded
+// with the staff member.
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node';
 import { Form, useActionData, useLoaderData } from '@remix-run/react';
 import { z } from 'zod';
 import { writeTransaction } from '../../db/client';
 import { getConfig, listConfig } from '../../db/store/escalation';
-import { InvalidConfig, saveRule, setRuleEnabled } from '~/escalation/config.server';
+import { InvalidConfig, savePhraseList, saveRule, setRuleEnabled } from '~/escalation/config.server';
 import { CsrfField, useStaffT } from '~/components/staff-ui';
 import { requireStaff } from '~/staff/guard.server';
 import { domainError } from '~/staff/respond.server';
@@ -53,7 +54,11 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 const actionSchema = z.discriminatedUnion('intent', [
   z.object({ intent: z.literal('save'), key: z.string().min(1).max(100), definition: z.string().max(100_000) }),
   z.object({ intent: z.literal('enable'), key: z.string().min(1).max(100), enabled: z.enum(['0', '1']) }),
+  z.object({ intent: z.literal('phrases'), key: z.string().min(1).max(100), definition: z.string().max(200_000) }),
 ]);
+
+/** Problems of a phrase list are keyed apart from a rule's, as a list and a rule may share a name. */
+const listKey = (key: string) => `list:${key}`;
 
 type ActionResult =
   | { ok: true; key: string; problems: []; definition: null }
@@ -77,11 +82,21 @@ export async function action({ request, context }: ActionFunctionArgs) {
       writeTransaction(db, (tx) => setRuleEnabled(tx, input.key, input.enabled === '1', author, now));
       return data<ActionResult>({ ok: true, key: input.key, problems: [], definition: null });
     }
+    const shownKey = input.intent === 'phrases' ? listKey(input.key) : input.key;
     let json: unknown;
     try {
       json = JSON.parse(input.definition);
     } catch (error) {
-      return refused(input.key, [`(rule): not valid JSON: ${error instanceof Error ? error.message : String(error)}`], input.definition);
+      const what = input.intent === 'phrases' ? '(list)' : '(rule)';
+      return refused(shownKey, [`${what}: not valid JSON: ${error instanceof Error ? error.message : String(error)}`], input.definition);
+    }
+    if (input.intent === 'phrases') {
+      writeTransaction(db, (tx) => {
+        // Like rules, lists are edited here, not created: a typo must not add a list no rule reads.
+        if (!getConfig(tx, 'phrase-list', input.key)) throw new InvalidConfig(`Phrase list ${input.key}`, [`(list): no phrase list "${input.key}"`]);
+        savePhraseList(tx, input.key, json, author, now);
+      });
+      return data<ActionResult>({ ok: true, key: shownKey, problems: [], definition: null });
     }
     writeTransaction(db, (tx) => {
       // This page edits existing rules; saving under another key would quietly create a second rule.
@@ -92,7 +107,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
     });
     return data<ActionResult>({ ok: true, key: input.key, problems: [], definition: null });
   } catch (error) {
-    if (error instanceof InvalidConfig) return refused(input.key, error.problems, input.intent === 'save' ? input.definition : null);
+    if (error instanceof InvalidConfig) {
+      return input.intent === 'enable'
+        ? refused(input.key, error.problems)
+        : refused(input.intent === 'phrases' ? listKey(input.key) : input.key, error.problems, input.definition);
+    }
     return domainError(error);
   }
 }
@@ -184,14 +203,33 @@ export default function Rules() {
 
       <h2>{t('rules.lists')}</h2>
       <p className="hint">{t('rules.listsHelp')}</p>
-      {d.lists.map((l) => (
-        <details key={l.key} className="panel" data-list={l.key}>
-          <summary>
-            <code>{l.key}</code> (v{l.version})
-          </summary>
-          <pre style={{ whiteSpace: 'pre-wrap' }}>{l.definition}</pre>
-        </details>
-      ))}
+      {d.lists.map((l) => {
+        const failed = result && !result.ok && result.key === listKey(l.key);
+        return (
+          <details key={l.key} className="panel" open={Boolean(failed)} data-list={l.key}>
+            <summary>
+              <code>{l.key}</code> (v{l.version})
+            </summary>
+            <Form method="post" className="stack">
+              <CsrfField />
+              <input type="hidden" name="intent" value="phrases" />
+              <input type="hidden" name="key" value={l.key} />
+              {problemsFor(listKey(l.key))}
+              <textarea
+                name="definition"
+                aria-label={`${t('rules.listDefinition')} ${l.key}`}
+                aria-invalid={failed ? true : undefined}
+                key={failed ? `refused-v${l.version}` : `v${l.version}`}
+                defaultValue={failed && result.definition !== null ? result.definition : l.definition}
+                rows={12}
+                spellCheck={false}
+                style={{ width: '100%', fontFamily: 'monospace' }}
+              />
+              <button type="submit">{t('rules.saveList')}</button>
+            </Form>
+          </details>
+        );
+      })}
     </section>
   );
 }

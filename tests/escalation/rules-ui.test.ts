@@ -1,5 +1,5 @@
 // The escalation rules admin page, against the built server: an admin edits a rule in Chromium
-// and sees the new version and their name; an invalid rule is refused (400) with the reason
+// and sees the new version and their name; a phrase list edit flags the next complaint; an invalid rule is refused (400) with the reason
 // shown and nothing saved; an agent gets 404; a POST without the CSRF token gets 403; and a rule
 // switched off no longer fires for the next complaint (intake on the server's database with
 // the same escalation hook the server registers).
@@ -77,7 +77,7 @@ describe('the escalation rules page', () => {
     const inDb = db.$client.prepare("select key from escalation_config where kind = 'rule' order by position, key").pluck().all();
     expect(keys).toEqual(inDb);
     expect(await page.textContent(`tr[data-rule="${RULE}"] td[data-version]`)).toBe('1');
-    expect(await page.textContent('details[data-list="regulator"] pre')).toContain('12378');
+    expect(await page.inputValue('details[data-list="regulator"] textarea')).toContain('12378');
 
     await page.click(`details[data-edit="${RULE}"] summary`);
     const textarea = `details[data-edit="${RULE}"] textarea`;
@@ -133,6 +133,44 @@ describe('the escalation rules page', () => {
     const r = await post(page, { intent: 'enable', key: 'fraud', enabled: '0' }, false);
     expect(r.status).toBe(403);
     expect(stored('fraud')).toEqual(before);
+  });
+
+  it('edits a phrase list: the next complaint using the new phrase is flagged; a bad list is refused in place', async () => {
+    const phrase = '消保委';
+    expect(flagsOf(db, complain(`我要去${phrase}反映。`).ticketId).map((f) => f.flag)).not.toContain('regulator');
+
+    const page = await rulesPage('compliance@example.com');
+    const textarea = 'details[data-list="regulator"] textarea';
+    await page.click('details[data-list="regulator"] summary');
+    const list = JSON.parse(await page.inputValue(textarea)) as { phrases: string[] };
+    await page.fill(textarea, JSON.stringify({ ...list, phrases: [...list.phrases, phrase] }, null, 2));
+    await page.click('details[data-list="regulator"] button[type=submit]');
+    await page.waitForSelector('details[data-list="regulator"] summary:has-text("(v2)")');
+    const saved = db.$client.prepare("select version, updated_by, definition from escalation_config where kind = 'phrase-list' and key = 'regulator'").get() as {
+      version: number;
+      updated_by: string;
+      definition: string;
+    };
+    expect(saved).toMatchObject({ version: 2, updated_by: 'compliance@example.com' });
+    expect(JSON.parse(saved.definition).phrases).toContain(phrase);
+
+    const flagged = complain(`我要去${phrase}反映。`);
+    expect(flagsOf(db, flagged.ticketId).find((f) => f.flag === 'regulator')).toBeTruthy();
+
+    const [response] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST'),
+      (async () => {
+        // The panel the user opened stays open after a save.
+        await page.fill(textarea, '{"phrases": []}');
+        await page.click('details[data-list="regulator"] button[type=submit]');
+      })(),
+    ]);
+    expect(response.status()).toBe(400);
+    expect(await (await page.waitForSelector('ul[data-problems="list:regulator"]')).textContent()).toMatch(/phrases/);
+    expect(await page.inputValue(textarea)).toBe('{"phrases": []}');
+    const unknown = await post(page, { intent: 'phrases', key: 'no-such-list', definition: '{"phrases": ["x"]}' });
+    expect(unknown.status).toBe(400);
+    expect(db.$client.prepare("select version from escalation_config where kind = 'phrase-list' and key = 'regulator'").pluck().get()).toBe(2);
   });
 
   it('stops a switched-off rule from firing for the next complaint', async () => {
