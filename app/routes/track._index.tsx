@@ -12,6 +12,7 @@ import { useT } from '~/i18n/use-t';
 import { readPortalForm } from '~/portal/form-data.server';
 import { refusal } from '~/portal/form-reply.server';
 import { lostLinkSchema } from '~/portal/lost-link-form';
+import { retryAfterSeconds } from '~/security/rate-limit';
 import { retryAfterHeaders } from '~/security/retry-after';
 import { resendTrackingLink } from '~/tickets/lost-link.server';
 
@@ -31,7 +32,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const now = context.now();
   const verdict = context.rateLimiter.hit(`lost-link:${context.clientIp}`, LOST_LINK_LIMIT, now);
   if (!verdict.ok) {
-    const seconds = Math.max(1, Math.ceil(verdict.retryAfterMs / 1000));
+    const seconds = retryAfterSeconds(verdict);
     return data<LostLinkAnswer>({ outcome: 'limited', minutes: Math.ceil(seconds / 60) }, { status: 429, headers: { 'Retry-After': String(seconds) } });
   }
   const form = await readPortalForm(request);
