@@ -1,6 +1,7 @@
 // What every loader and action receives from the server process (server/http.ts builds it).
 // Routes reach the database and the outbox only through this.
 import type { CountryCode } from 'libphonenumber-js';
+import type { RateLimits } from './security/edges';
 import type { RateLimiter } from './security/rate-limit';
 import type { LiveBus } from './staff/live.server';
 import type { TicketContext } from './tickets/context';
@@ -12,6 +13,8 @@ export interface RedressContext {
   /** Tells the outbox dispatcher that rows were committed, so they go out at once. */
   kickOutbox(): void;
   rateLimiter: RateLimiter;
+  /** The configured limits (RATE_LIMIT_*), for the edges a route checks itself (sign-in). */
+  rateLimits: RateLimits;
   clientIp: string;
   requestId: string;
   now(): Date;

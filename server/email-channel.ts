@@ -1,5 +1,5 @@
 // Starts and stops the email channel's inbound side as one unit for server/main.ts: the SMTP
-// listener, the IMAP poller, the webhook route and the quarantine counter on /healthz.
+// listener, the IMAP poller, the webhook route, and their states and the quarantine counter for /healthz.
 import type express from 'express';
 import type { EmailReceiver } from '../app/email/receive.server';
 import type { TicketContext } from '../app/tickets/context';
@@ -11,7 +11,8 @@ import type { Logger } from './logger';
 export interface EmailChannel {
   smtpPort: number | undefined;
   mount(app: express.Express): void;
-  healthDetails(): Record<string, unknown>;
+  /** For /healthz?details=1. */
+  healthDetails(): { smtp: 'listening' | 'off'; imap: 'connected' | 'connecting' | 'backing-off' | 'off'; emailQuarantined: number };
   stop(): Promise<void>;
 }
 
@@ -35,7 +36,11 @@ export async function startEmailChannel(opts: {
   return {
     smtpPort: smtp?.port,
     mount: (app) => mountEmailWebhook(app, deps),
-    healthDetails: () => ({ emailQuarantined: countOpenQuarantine(opts.tickets.db) }),
+    healthDetails: () => ({
+      smtp: smtp?.listening() ? 'listening' : 'off',
+      imap: imap?.state() ?? 'off',
+      emailQuarantined: countOpenQuarantine(opts.tickets.db),
+    }),
     async stop() {
       await Promise.all([smtp?.close(), imap?.stop()]);
     },

@@ -35,6 +35,8 @@ export function recipientAllowed(address: string, allowList: string[] | undefine
 
 export interface SmtpListener {
   port: number;
+  /** False once the server has stopped listening (closed, or its socket failed). */
+  listening(): boolean;
   close(): Promise<void>;
 }
 
@@ -104,7 +106,7 @@ export async function startSmtpListener(deps: EmailInboundDeps): Promise<SmtpLis
     });
   });
   log.info({ smtpPort: port, starttls: Boolean(tls) }, 'smtp listening');
-  return { port, close: () => new Promise<void>((ok) => server.close(() => ok())) };
+  return { port, listening: () => server.server.listening, close: () => new Promise<void>((ok) => server.close(() => ok())) };
 }
 
 function answer(deps: EmailInboundDeps, result: ReceiveResult, callback: (err?: Error | null, message?: string) => void): void {
@@ -179,6 +181,8 @@ export function mountEmailWebhook(app: express.Express, deps: EmailInboundDeps):
 export interface ImapPoller {
   /** Resolves once the first pass over the mailbox has been committed (for tests and logs). */
   firstPass: Promise<void>;
+  /** For /healthz: a mailbox open, a connection being made, or waiting to reconnect. */
+  state(): 'connected' | 'connecting' | 'backing-off';
   stop(): Promise<void>;
 }
 
@@ -198,6 +202,7 @@ export function startImapPoller(deps: EmailInboundDeps): ImapPoller | undefined 
   let retryTimer: NodeJS.Timeout | undefined;
   let passing: Promise<void> | undefined;
   let again = false;
+  let mailboxOpen = false;
   let markFirst: () => void = () => {};
   const firstPass = new Promise<void>((ok) => (markFirst = ok));
 
@@ -264,7 +269,10 @@ export function startImapPoller(deps: EmailInboundDeps): ImapPoller | undefined 
     client = c;
     c.on('error', (error: unknown) => log.warn({ err: error }, 'imap error'));
     c.on('close', () => {
-      if (client === c) client = undefined;
+      if (client === c) {
+        client = undefined;
+        mailboxOpen = false;
+      }
       if (!stopped) {
         log.warn({ retryInMs: backoff }, 'imap connection closed');
         retry();
@@ -274,6 +282,7 @@ export function startImapPoller(deps: EmailInboundDeps): ImapPoller | undefined 
     try {
       await c.connect();
       await c.mailboxOpen(mailbox);
+      mailboxOpen = client === c;
       backoff = BACKOFF_MIN_MS;
       log.info({ mailbox }, 'imap connected');
       schedulePass(c);
@@ -298,6 +307,7 @@ export function startImapPoller(deps: EmailInboundDeps): ImapPoller | undefined 
   void connect();
   return {
     firstPass,
+    state: () => (retryTimer ? 'backing-off' : client && mailboxOpen ? 'connected' : 'connecting'),
     async stop() {
       stopped = true;
       if (retryTimer) clearTimeout(retryTimer);

@@ -18,3 +18,14 @@ describe('parseEnv', () => {
     expect(() => parseEnv({ DEFAULT_PHONE_REGION: 'china' })).toThrow(/DEFAULT_PHONE_REGION/);
   });
 });
+
+describe('rate limits and the metrics token', () => {
+  it('reads RATE_LIMIT_* as N/WINDOW and names a bad one', () => {
+    const c = parseEnv({ RATE_LIMIT_FORM: '3/10m', RATE_LIMIT_API: '100/1m' });
+    expect(c.rateLimits.form).toEqual({ limit: 3, windowMs: 600_000 });
+    expect(c.rateLimits.api).toEqual({ limit: 100, windowMs: 60_000 });
+    expect(c.rateLimits.loginAccount).toEqual({ limit: 5, windowMs: 900_000 });
+    expect(() => parseEnv({ RATE_LIMIT_TRACK: 'many' })).toThrow(/^Invalid configuration: RATE_LIMIT_TRACK must be N\/WINDOW/);
+    expect(() => parseEnv({ METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN must be at least 16 characters/);
+  });
+});

@@ -2,6 +2,8 @@
 // optional; a bad value stops the start with one line naming it.
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import type { RateLimits } from '../app/security/edges';
+import { parseRateLimit, type RateLimitRule } from '../app/security/rate-limit';
 
 const port = (fallback: number) =>
   z.coerce.number().int().min(0, 'must be a port number').max(65535, 'must be a port number').default(fallback);
@@ -10,6 +12,22 @@ const blankToUndefined = (v: unknown) => (typeof v === 'string' ? (v.trim() === 
 const optionalText = z.preprocess(blankToUndefined, z.string().optional());
 const optionalMatching = (pattern: RegExp, message: string) =>
   z.preprocess(blankToUndefined, z.string().regex(pattern, message).optional());
+/** "N/WINDOW" such as 20/10m (see README "Rate limits"). */
+const rateLimit = (fallback: string) =>
+  z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .default(fallback)
+      .transform((v, ctx): RateLimitRule => {
+        const rule = parseRateLimit(v);
+        if (typeof rule === 'string') {
+          ctx.addIssue({ code: 'custom', message: rule });
+          return z.NEVER;
+        }
+        return rule;
+      }),
+  );
 const url = z.preprocess(blankToUndefined, z.url('must be a URL such as https://complaints.example.com').optional());
 
 export const envSchema = z.object({
@@ -52,6 +70,15 @@ export const envSchema = z.object({
   SMTP_TLS_CERT: optionalText,
   SMTP_TLS_KEY: optionalText,
   REPLY_TO_DOMAIN: optionalMatching(/^[a-z0-9.-]+\.[a-z0-9-]+$/i, 'must be a domain such as reply.example.com'),
+  // Rate limits (README "Rate limits"): generous, so a real client never meets them.
+  RATE_LIMIT_FORM: rateLimit('30/10m'),
+  RATE_LIMIT_TRACK: rateLimit('300/10m'),
+  RATE_LIMIT_API: rateLimit('1200/1m'),
+  RATE_LIMIT_API_IP: rateLimit('2400/1m'),
+  RATE_LIMIT_LOGIN_IP: rateLimit('30/15m'),
+  RATE_LIMIT_LOGIN_ACCOUNT: rateLimit('5/15m'),
+  // Bearer secret for /metrics and /healthz?details=1; unset = loopback clients only.
+  METRICS_TOKEN: z.preprocess(blankToUndefined, z.string().min(16, 'must be at least 16 characters').optional()),
   SLA_SWEEP_MS: z.coerce.number().int().min(50, 'must be at least 50 (milliseconds)').default(15_000),
 });
 
@@ -65,6 +92,7 @@ export interface Config extends Env {
   attachmentDir: string;
   outboxDir: string;
   quarantineDir: string;
+  rateLimits: RateLimits;
 }
 
 export class ConfigError extends Error {}
@@ -91,5 +119,13 @@ export function parseEnv(source: Record<string, string | undefined>): Config {
     attachmentDir: `${dataDir}/attachments`,
     outboxDir: `${dataDir}/outbox`,
     quarantineDir: `${dataDir}/quarantine`,
+    rateLimits: {
+      form: env.RATE_LIMIT_FORM,
+      track: env.RATE_LIMIT_TRACK,
+      api: env.RATE_LIMIT_API,
+      apiIp: env.RATE_LIMIT_API_IP,
+      loginIp: env.RATE_LIMIT_LOGIN_IP,
+      loginAccount: env.RATE_LIMIT_LOGIN_ACCOUNT,
+    },
   };
 }

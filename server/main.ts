@@ -24,6 +24,7 @@ import type { Config } from './env';
 import { startEmailChannel } from './email-channel';
 import { createHttpApp } from './http';
 import { createLogger, maskAddress } from './logger';
+import { createMetrics, healthDetails } from './metrics';
 import { createSmsChannel } from './sms';
 
 export const BUILD_DIR = resolve(import.meta.dirname, '..', 'build');
@@ -58,6 +59,8 @@ export async function startRedress(config: Config): Promise<Running> {
   // Staff pages hear of every committed ticket change; the hook only says "look now".
   const live = new LiveBus(db);
   tickets.hooks.push(() => live.poke());
+  const metrics = createMetrics({ db });
+  tickets.hooks.push(metrics.intakeHook(db));
 
   const email = createEmailSender({
     from: config.MAIL_FROM,
@@ -90,9 +93,13 @@ export async function startRedress(config: Config): Promise<Running> {
   const slaSweeper = startSlaSweeper(tickets, {
     intervalMs: config.SLA_SWEEP_MS,
     onSweep: (r) => {
+      metrics.recordSweep(r, new Date());
       if (r.timers > 0) log.info(r, 'sla sweep');
     },
-    onError: (error) => log.error({ err: error }, 'sla sweep failed'),
+    onError: (error) => {
+      metrics.recordSweepError(error);
+      log.error({ err: error }, 'sla sweep failed');
+    },
   });
 
   const insight = createInsightScheduler({
@@ -112,6 +119,7 @@ export async function startRedress(config: Config): Promise<Running> {
     publicUrl: config.publicUrl,
     defaultPhoneRegion: config.DEFAULT_PHONE_REGION,
     rateLimiter: new RateLimiter(),
+    rateLimits: config.rateLimits,
     log,
     kickOutbox: () => dispatcher.kick(),
     isReady: () => ready,
@@ -119,7 +127,9 @@ export async function startRedress(config: Config): Promise<Running> {
       sms.mount(app);
       emailIn.mount(app);
     },
-    healthDetails: emailIn.healthDetails,
+    healthDetails: () => healthDetails({ db, sweep: metrics.sweepState, email: emailIn.healthDetails }),
+    metrics,
+    metricsToken: config.METRICS_TOKEN,
     live,
   });
 

@@ -18,6 +18,8 @@ const en = {
   'error.notFound': 'We could not find that page.',
   'error.generic': 'Please try again in a moment.',
   'error.back': 'Back to the start',
+  'limited.title': 'Please slow down',
+  'limited.body': 'We received many requests from your connection in a short time, so this one was not processed. Please wait {minutes} min and try again.',
   // Portal forms (complaint, feedback, follow-up, lost link).
   'form.required': '(required)',
   'form.optional': '(optional)',
@@ -139,6 +141,8 @@ const zh: Record<MessageKey, string> = {
   'error.notFound': '找不到该页面。',
   'error.generic': '请稍后再试。',
   'error.back': '返回首页',
+  'limited.title': '请稍后再试',
+  'limited.body': '短时间内收到来自您网络的请求过多，本次请求未被处理。请等待 {minutes} 分钟后再试。',
   'form.required': '（必填）',
   'form.optional': '（选填）',
   'form.submit': '提交',

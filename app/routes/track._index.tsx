@@ -3,7 +3,7 @@
 // matched, so the page reveals nothing about anyone's case; lookups are rate-limited per IP.
 import { getFormProps, useForm, type SubmissionResult } from '@conform-to/react';
 import { getZodConstraint, parseWithZod } from '@conform-to/zod/v4';
-import { data, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Form, useActionData, useLoaderData } from '@remix-run/react';
 import { useMemo } from 'react';
 import { ErrorSummary, FieldErrors, TextField } from '~/components/form-controls';
@@ -12,6 +12,8 @@ import { useT } from '~/i18n/use-t';
 import { readPortalForm } from '~/portal/form-data.server';
 import { refusal } from '~/portal/form-reply.server';
 import { lostLinkSchema } from '~/portal/lost-link-form';
+import { retryAfterSeconds } from '~/security/rate-limit';
+import { retryAfterHeaders } from '~/security/retry-after';
 import { resendTrackingLink } from '~/tickets/lost-link.server';
 
 /** Enough for a client who mistypes a few times; far too few to try references in bulk. */
@@ -30,7 +32,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const now = context.now();
   const verdict = context.rateLimiter.hit(`lost-link:${context.clientIp}`, LOST_LINK_LIMIT, now);
   if (!verdict.ok) {
-    const seconds = Math.max(1, Math.ceil(verdict.retryAfterMs / 1000));
+    const seconds = retryAfterSeconds(verdict);
     return data<LostLinkAnswer>({ outcome: 'limited', minutes: Math.ceil(seconds / 60) }, { status: 429, headers: { 'Retry-After': String(seconds) } });
   }
   const form = await readPortalForm(request);
@@ -44,11 +46,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   return data<LostLinkAnswer>({ outcome: 'done' });
 }
 
-// A document POST takes its headers from here, not from the action's data() call.
-export const headers: HeadersFunction = ({ actionHeaders }) => {
-  const retryAfter = actionHeaders.get('Retry-After');
-  return retryAfter ? { 'Retry-After': retryAfter } : new Headers();
-};
+export const headers = retryAfterHeaders;
 
 export default function LostLinkPage() {
   const { region } = useLoaderData<typeof loader>();

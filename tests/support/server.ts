@@ -35,6 +35,11 @@ export async function startServer(
     DB_SYNC: 'normal',
     OUTBOX_INTERVAL_MS: '100',
     LOG_LEVEL: 'info',
+    // Every test client is 127.0.0.1: only the rate-limit tests (which set their own) should meet a limit.
+    RATE_LIMIT_FORM: '100000/1m',
+    RATE_LIMIT_TRACK: '100000/1m',
+    RATE_LIMIT_API: '100000/1m',
+    RATE_LIMIT_API_IP: '100000/1m',
     ...env,
   };
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
