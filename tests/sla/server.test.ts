@@ -5,6 +5,7 @@
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ensureSlaPresets } from '../../app/sla/seed.server';
 import { withSlaHook } from '../../app/sla/timers.server';
@@ -14,7 +15,6 @@ import { staffUsers, tickets } from '../../db/schema';
 import { outboxOfTicket } from '../../db/store/outbox';
 import { timersOfTicket } from '../../db/store/sla';
 import { eventsOf } from '../../db/store/tickets';
-import { eq } from 'drizzle-orm';
 import { startServer, type TestServer } from '../support/server';
 import { webMessage } from '../support/ticket-context';
 
