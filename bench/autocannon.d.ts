@@ -21,6 +21,9 @@ declare module 'autocannon' {
     requests: Histogram;
     latency: Histogram;
     non2xx: number;
+    '2xx': number;
+    '3xx': number;
+    statusCodeStats: Record<string, { count: number }>;
     errors: number;
     timeouts: number;
   }

@@ -5,17 +5,14 @@ import type { Server } from 'node:http';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ServerBuild } from '@remix-run/node';
-import { seedEscalationDefaults } from '../app/escalation/config.server';
-import { createEscalationHook } from '../app/escalation/engine.server';
-import { createRollupHook } from '../app/insight/rollup.server';
 import { createInsightScheduler } from '../app/insight/scheduler.server';
 import { createDispatcher } from '../app/outbox/dispatcher.server';
 import { RateLimiter } from '../app/security/rate-limit';
-import { ensureSlaPresets } from '../app/sla/seed.server';
 import { startSlaSweeper } from '../app/sla/sweep.server';
-import { createSlaHook, recordAcknowledgementSent } from '../app/sla/timers.server';
+import { recordAcknowledgementSent } from '../app/sla/timers.server';
 import { LiveBus } from '../app/staff/live.server';
 import type { TicketContext } from '../app/tickets/context';
+import { createTicketHooks } from '../app/tickets/hooks.server';
 import { createEmailSender } from '../channels/email/send';
 import type { Sender } from '../channels/types';
 import { openDb } from '../db/client';
@@ -48,14 +45,8 @@ export async function startRedress(config: Config): Promise<Running> {
     attachmentDir: config.attachmentDir,
     hooks: [],
   };
-  ensureSlaPresets(db, new Date());
-  tickets.hooks.push(createSlaHook(tickets));
-  // Escalation rules: the shipped defaults are written once (never over an edit), then every
-  // ticket change runs the rules inside its own transaction.
-  seedEscalationDefaults(db, new Date());
-  tickets.hooks.push(createEscalationHook({ publicUrl: config.publicUrl }));
-  // Last, so the roll-ups count a ticket with the team and priority the rules gave it.
-  tickets.hooks.push(createRollupHook());
+  // SLA timers, escalation rules and roll-ups: the same list the CLI's sla:tick runs.
+  tickets.hooks.push(...createTicketHooks(tickets, { now: new Date() }));
   // Staff pages hear of every committed ticket change; the hook only says "look now".
   const live = new LiveBus(db);
   tickets.hooks.push(() => live.poke());

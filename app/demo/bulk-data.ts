@@ -4,22 +4,11 @@
 import type { Channel, Priority, TicketStatus } from '../../db/constants';
 import type { BulkTicket } from '../../db/store/bulk-tickets';
 import { subjectFromText } from '../tickets/subject';
+import { seededRandom } from './random';
 import { emailLocal, NAMES, SCENARIOS } from './scenarios';
 
 const DAY = 24 * 60 * 60 * 1000;
 const YEAR = 365 * DAY;
-
-/** mulberry32: small, fast, good enough to make data look varied. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function pick<T>(rnd: () => number, items: readonly T[]): T {
   return items[Math.floor(rnd() * items.length)]!;
@@ -59,7 +48,7 @@ export interface BulkPlan {
 
 /** Creation times for the whole run, sorted oldest first. */
 export function creationTimes(plan: BulkPlan): Float64Array {
-  const rnd = random(plan.seed ?? 1);
+  const rnd = seededRandom(plan.seed ?? 1);
   const times = new Float64Array(plan.count);
   for (let i = 0; i < plan.count; i++) times[i] = Math.floor(plan.now.getTime() - rnd() * YEAR);
   return times.sort();

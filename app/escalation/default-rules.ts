@@ -77,12 +77,19 @@ export const DEFAULT_RULES: RuleInput[] = [
     triggers: ['sla.warning'],
     actions: [{ do: 'notify', to: { assignee: true }, fallback: { teamLead: true }, template: 'sla-warning' }],
   },
+  // These two rules are the only way SLA warnings and breaches reach people (the sweep itself
+  // notifies nobody). The breach also tells the assignee, or the team lead when unassigned, so
+  // someone who can act hears of it even when the ticket is already at level 3; a person who is
+  // both in the raised level and the assignee or lead gets one notice (same template, deduped).
   {
     key: 'sla-breach',
-    name: 'SLA breach → one level up and notify that level',
+    name: 'SLA breach → one level up and notify that level, and the assignee or team lead',
     order: 80,
     triggers: ['sla.breached'],
-    actions: [{ do: 'escalate', up: 1, template: 'sla-breached' }],
+    actions: [
+      { do: 'escalate', up: 1, template: 'sla-breached' },
+      { do: 'notify', to: { assignee: true }, fallback: { teamLead: true }, template: 'sla-breached' },
+    ],
   },
 ];
 

@@ -13,6 +13,7 @@ import {
   rescheduleOutbox,
   type OutboxRow,
 } from '../../db/store/outbox';
+import { createBatchLoop, type BatchLoop } from '../jobs/batch-loop';
 
 const headersSchema = z.record(z.string(), z.string());
 
@@ -31,15 +32,8 @@ export interface DispatcherOptions {
   onResult?: (row: OutboxRow, result: SendResult) => void;
 }
 
-export interface Dispatcher {
-  /** Sends what is due at `now`; returns how many rows it handled. */
-  runOnce(now: Date): Promise<number>;
-  /** Polls every `intervalMs`; `kick()` runs a batch at once (after a commit that queued rows). */
-  start(intervalMs: number, clock?: () => Date): void;
-  kick(): void;
-  /** Stops polling and waits for the batch in flight. */
-  stop(): Promise<void>;
-}
+/** Sends what is due on each batch; `runOnce` returns how many rows it handled. */
+export type Dispatcher = BatchLoop;
 
 export function toOutbound(row: OutboxRow): OutboundMessage {
   const parsed = row.headers ? headersSchema.safeParse(JSON.parse(row.headers)) : undefined;
@@ -56,10 +50,6 @@ export function toOutbound(row: OutboxRow): OutboundMessage {
 
 export function createDispatcher({ db, senders, batchSize = 50, onResult }: DispatcherOptions): Dispatcher {
   const channels = Object.keys(senders) as OutboxChannel[];
-  let timer: NodeJS.Timeout | undefined;
-  let inFlight: Promise<number> | undefined;
-  let again = false;
-  let clock: () => Date = () => new Date();
 
   async function runOnce(now: Date): Promise<number> {
     const rows = claimDueOutbox(db, { channels, now, leaseMs: LEASE_MS, limit: batchSize });
@@ -85,37 +75,5 @@ export function createDispatcher({ db, senders, batchSize = 50, onResult }: Disp
     return rows.length;
   }
 
-  function tick(): void {
-    if (inFlight) {
-      again = true;
-      return;
-    }
-    inFlight = runOnce(clock())
-      .catch(() => 0)
-      .then((n) => {
-        inFlight = undefined;
-        // A full batch means more may be waiting.
-        if (again || n === batchSize) {
-          again = false;
-          setImmediate(tick);
-        }
-        return n;
-      });
-  }
-
-  return {
-    runOnce,
-    start(intervalMs, c) {
-      if (c) clock = c;
-      timer = setInterval(tick, intervalMs);
-      timer.unref();
-      tick();
-    },
-    kick: tick,
-    async stop() {
-      if (timer) clearInterval(timer);
-      timer = undefined;
-      await inFlight;
-    },
-  };
+  return createBatchLoop({ batchSize, runOnce });
 }

@@ -4,19 +4,14 @@
 // transaction that re-reads its timers under the write lock and advances them with a guarded
 // update, so an overlapping sweep finds nothing left to do and a crash rolls the batch back.
 import { writeTransaction, type Tx } from '../../db/client';
-import { dueTimerIds, sweepStatements, ticketsForSla, timersByIds } from '../../db/store/sla';
+import { dueTimerIds, sweepStatements, timersByIds } from '../../db/store/sla';
 import type { TicketContext } from '../tickets/context';
-import { fireDueActions, isOverdue, staffNotifier } from './fire.server';
+import { fireDueActions, isOverdue } from './fire.server';
 import { SlaRegistry } from './registry.server';
 
 export interface SweepOptions {
   now: Date;
   batchSize?: number;
-  /**
-   * Email the assignee (or the team lead when unassigned) on each warning and breach. Escalation
-   * rules, once they exist, hook 'sla.warning' and 'sla.breached' instead and can turn this off.
-   */
-  notifyStaff?: boolean;
 }
 
 export interface SweepResult {
@@ -25,12 +20,12 @@ export interface SweepResult {
   breaches: number;
 }
 
-export function runSlaSweep(ctx: TicketContext, { now, batchSize = 500, notifyStaff = true }: SweepOptions): SweepResult {
+export function runSlaSweep(ctx: TicketContext, { now, batchSize = 500 }: SweepOptions): SweepResult {
   const result: SweepResult = { timers: 0, warnings: 0, breaches: 0 };
   for (;;) {
     const ids = dueTimerIds(ctx.db, now, batchSize);
     if (ids.length === 0) break;
-    const fired = writeTransaction(ctx.db, (tx) => fireBatch(ctx, tx, ids, now, notifyStaff));
+    const fired = writeTransaction(ctx.db, (tx) => fireBatch(ctx, tx, ids, now));
     result.timers += fired.timers;
     result.warnings += fired.warnings;
     result.breaches += fired.breaches;
@@ -40,17 +35,15 @@ export function runSlaSweep(ctx: TicketContext, { now, batchSize = 500, notifySt
   return result;
 }
 
-function fireBatch(ctx: TicketContext, tx: Tx, ids: number[], now: Date, notifyStaff: boolean): SweepResult {
+function fireBatch(ctx: TicketContext, tx: Tx, ids: number[], now: Date): SweepResult {
   const out: SweepResult = { timers: 0, warnings: 0, breaches: 0 };
   // Re-read under the write lock: another sweep may have handled some of these since the claim query.
   const rows = timersByIds(tx, ids).filter((r) => isOverdue(r, now));
   if (rows.length === 0) return out;
   const reg = new SlaRegistry(tx);
-  const tickets = new Map(ticketsForSla(tx, [...new Set(rows.map((r) => r.ticketId))]).map((t) => [t.id, t]));
   const write = sweepStatements(tx);
-  const notify = notifyStaff ? staffNotifier(ctx, tx, reg, write, now) : undefined;
   for (const row of rows) {
-    const fired = fireDueActions(ctx, tx, reg, row, tickets.get(row.ticketId)!, now, write, notify);
+    const fired = fireDueActions(ctx, tx, reg, row, now, write);
     if (!fired) continue;
     out.timers++;
     out.warnings += fired.warnings;
@@ -68,7 +61,7 @@ export interface Sweeper {
 /** The server's periodic sweep. Sweeps never overlap within a process; across processes the SQL guard holds. */
 export function startSlaSweeper(
   ctx: TicketContext,
-  opts: { intervalMs: number; clock?: () => Date; notifyStaff?: boolean; onSweep?: (r: SweepResult) => void; onError?: (e: unknown) => void },
+  opts: { intervalMs: number; clock?: () => Date; onSweep?: (r: SweepResult) => void; onError?: (e: unknown) => void },
 ): Sweeper {
   const clock = opts.clock ?? (() => new Date());
   let running = false;
@@ -76,7 +69,7 @@ export function startSlaSweeper(
     if (running) return undefined;
     running = true;
     try {
-      const r = runSlaSweep(ctx, { now: clock(), notifyStaff: opts.notifyStaff });
+      const r = runSlaSweep(ctx, { now: clock() });
       opts.onSweep?.(r);
       return r;
     } catch (error) {

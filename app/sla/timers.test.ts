@@ -167,12 +167,10 @@ describe('SLA timers', () => {
     ]);
     expect(seen.map((s) => [s.trigger, s.data?.target, s.data?.offset, s.data?.policy])).toContainEqual(['sla.warning', 'resolution', '80%', 'cn-nfra']);
     expect(seen.filter((s) => s.trigger === 'sla.breached')).toHaveLength(2);
-    // Nobody is assigned: the team lead hears of each, in their language.
-    const notices = outboxOfTicket(ctx.db, c.ticketId).filter((o) => o.purpose.startsWith('sla.'));
-    expect(notices).toHaveLength(6);
-    expect(notices.every((o) => o.recipient === 'lead@bank.example')).toBe(true);
-    expect(notices.at(-1)!.subject).toBe(`[${c.reference}] SLA breached: resolution`);
+    // A lead exists, yet the sweep itself tells nobody: staff hear of SLA events only through the
+    // escalation rules that act on these hooks (tests/sla/server.test.ts counts those notices).
     expect(lead).toBeGreaterThan(0);
+    expect(outboxOfTicket(ctx.db, c.ticketId).map((o) => o.purpose)).toEqual(['ack']);
   });
 
   it('fires warnings one by one as time moves', () => {

@@ -8,6 +8,7 @@ import type { MediaDownloader } from '../../channels/sms/media';
 import { writeTransaction, type Db } from '../../db/client';
 import { claimPendingMedia, markMediaFailed, markMediaStored, rescheduleMedia, type PendingMedia } from '../../db/store/sms';
 import { appendEvent } from '../../db/store/tickets';
+import { createBatchLoop, type BatchLoop } from '../jobs/batch-loop';
 import { storeAttachmentBytes } from '../tickets/attachment-store.server';
 import { detectAttachmentType, extensionFor } from '../tickets/attachment-type';
 
@@ -27,19 +28,9 @@ export interface MediaWorkerOptions {
   onResult?: (media: PendingMedia, outcome: 'stored' | 'retry' | 'failed', error?: string) => void;
 }
 
-export interface MediaWorker {
-  runOnce(now: Date): Promise<number>;
-  start(intervalMs: number, clock?: () => Date): void;
-  kick(): void;
-  stop(): Promise<void>;
-}
+export type MediaWorker = BatchLoop;
 
 export function createMediaWorker({ db, attachmentDir, download, batchSize = 10, onResult }: MediaWorkerOptions): MediaWorker {
-  let timer: NodeJS.Timeout | undefined;
-  let inFlight: Promise<number> | undefined;
-  let again = false;
-  let clock: () => Date = () => new Date();
-
   async function fetchOne(media: PendingMedia, now: Date): Promise<void> {
     const got = await download(media.sourceUrl);
     const settledAt = now;
@@ -87,36 +78,5 @@ export function createMediaWorker({ db, attachmentDir, download, batchSize = 10,
     return due.length;
   }
 
-  function tick(): void {
-    if (inFlight) {
-      again = true;
-      return;
-    }
-    inFlight = runOnce(clock())
-      .catch(() => 0)
-      .then((n) => {
-        inFlight = undefined;
-        if (again || n === batchSize) {
-          again = false;
-          setImmediate(tick);
-        }
-        return n;
-      });
-  }
-
-  return {
-    runOnce,
-    start(intervalMs, c) {
-      if (c) clock = c;
-      timer = setInterval(tick, intervalMs);
-      timer.unref();
-      tick();
-    },
-    kick: tick,
-    async stop() {
-      if (timer) clearInterval(timer);
-      timer = undefined;
-      await inFlight;
-    },
-  };
+  return createBatchLoop({ batchSize, runOnce });
 }

@@ -2,7 +2,8 @@
 // tickets (up to a million, batched transactions, a progress bar on a terminal).
 import { randomBytes, randomInt } from 'node:crypto';
 import { z } from 'zod';
-import { bulkTicket, creationTimes, random, type BulkPlan } from '../../app/demo/bulk-data';
+import { bulkTicket, creationTimes, type BulkPlan } from '../../app/demo/bulk-data';
+import { seededRandom } from '../../app/demo/random';
 import { seedDemo } from '../../app/demo/demo.server';
 import type { TicketContext } from '../../app/tickets/context';
 import { formatReference } from '../../app/tickets/reference';
@@ -63,7 +64,7 @@ export function seedBulk(db: Db, count: number, now: Date, onProgress: (done: nu
     seed: randomInt(1, 2 ** 31),
   };
   const times = creationTimes(plan);
-  const rnd = random(plan.seed! + 1);
+  const rnd = seededRandom(plan.seed! + 1);
   const writer = createBulkWriter(db, formatReference);
   let first = '';
   let last = '';

@@ -1,10 +1,10 @@
 // `redress sla:tick [--at ISO-8601]`: one SLA sweep, now or at a given instant (to catch up
-// after downtime, or to move time in tests). Fires each due warning and breach exactly once.
+// after downtime, or to move time in tests). Fires each due warning and breach exactly once,
+// through the same ticket hooks as the server's sweep, so the escalation rules act on them too.
 import { z } from 'zod';
-import { ensureSlaPresets } from '../../app/sla/seed.server';
 import { runSlaSweep } from '../../app/sla/sweep.server';
-import { withSlaHook } from '../../app/sla/timers.server';
 import type { TicketContext } from '../../app/tickets/context';
+import { createTicketHooks } from '../../app/tickets/hooks.server';
 import { parseFlags, type Command } from '../command';
 import { openFromEnv } from '../context';
 
@@ -28,8 +28,8 @@ export const slaTick: Command = {
     const now = values.at ? new Date(values.at) : new Date();
     const { config, db } = openFromEnv();
     try {
-      ensureSlaPresets(db, new Date());
-      const ctx: TicketContext = withSlaHook({ db, publicUrl: config.publicUrl, attachmentDir: config.attachmentDir, hooks: [] });
+      const ctx: TicketContext = { db, publicUrl: config.publicUrl, attachmentDir: config.attachmentDir, hooks: [] };
+      ctx.hooks.push(...createTicketHooks(ctx, { now: new Date() }));
       const r = runSlaSweep(ctx, { now, batchSize: values.batch });
       if (!values.quiet) {
         process.stdout.write(`sla:tick at ${now.toISOString()}: ${r.timers} timers, ${r.warnings} warnings, ${r.breaches} breaches\n`);

@@ -3,7 +3,7 @@
 import { and, asc, eq, inArray, isNull, lte, sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '../client';
 import type { SlaFilter } from '../sla-constants';
-import { customers, events, messages, outbox, slaCalendars, slaPolicies, slaPolicyVersions, slaTimers, staffUsers, ticketFlags, tickets } from '../schema';
+import { customers, events, messages, slaCalendars, slaPolicies, slaPolicyVersions, slaTimers, staffUsers, ticketFlags, tickets } from '../schema';
 
 export type TimerRow = typeof slaTimers.$inferSelect;
 export type NewTimer = typeof slaTimers.$inferInsert;
@@ -136,30 +136,6 @@ export function dueTimerIds(tx: Tx, now: Date, limit: number): number[] {
     .map((r) => r.id);
 }
 
-export function ticketsForSla(tx: Tx, ids: number[]) {
-  if (ids.length === 0) return [];
-  return tx
-    .select({
-      id: tickets.id,
-      reference: tickets.reference,
-      subject: tickets.subject,
-      status: tickets.status,
-      kind: tickets.kind,
-      channel: tickets.channel,
-      priority: tickets.priority,
-      product: tickets.product,
-      cause: tickets.cause,
-      customerId: tickets.customerId,
-      assigneeId: tickets.assigneeId,
-      teamId: tickets.teamId,
-      language: tickets.language,
-    })
-    .from(tickets)
-    .where(inArray(tickets.id, ids))
-    .all();
-}
-export type SlaTicket = ReturnType<typeof ticketsForSla>[number];
-
 export function activeStaff(tx: Tx, id: number) {
   return tx
     .select({ id: staffUsers.id, email: staffUsers.email, name: staffUsers.name, role: staffUsers.role, language: staffUsers.language })
@@ -167,21 +143,6 @@ export function activeStaff(tx: Tx, id: number) {
     .where(and(eq(staffUsers.id, id), isNull(staffUsers.disabledAt)))
     .get();
 }
-export type SlaStaff = NonNullable<ReturnType<typeof activeStaff>>;
-
-/** The lead of a team (its first active supervisor), or, without a team, the first active supervisor or admin. */
-export function teamLead(tx: Tx, teamId: number | null): SlaStaff | undefined {
-  const lead = (where: SQL | undefined) =>
-    tx
-      .select({ id: staffUsers.id, email: staffUsers.email, name: staffUsers.name, role: staffUsers.role, language: staffUsers.language })
-      .from(staffUsers)
-      .where(and(isNull(staffUsers.disabledAt), inArray(staffUsers.role, ['supervisor', 'admin']), where))
-      .orderBy(sql`case ${staffUsers.role} when 'supervisor' then 0 else 1 end`, asc(staffUsers.id))
-      .limit(1)
-      .get();
-  return (teamId !== null ? lead(eq(staffUsers.teamId, teamId)) : undefined) ?? lead(undefined);
-}
-
 /**
  * A condition on tickets.id for the API list: `sla=breached|warning|paused` and
  * `dueWithin` (running timers due at or before `dueBefore`). Each is answered through an index
@@ -212,7 +173,7 @@ export function customerNameAndLanguage(tx: Tx, customerId: number) {
 }
 
 /**
- * The sweep's three writes as statements prepared once per batch: building and preparing each
+ * The sweep's writes as statements prepared once per batch: building and preparing each
  * query anew cost more than the writes themselves at ten thousand timers a sweep.
  */
 export function sweepStatements(tx: Tx) {
@@ -220,20 +181,6 @@ export function sweepStatements(tx: Tx) {
   const event = tx
     .insert(events)
     .values({ ticketId: p('ticketId'), type: p('type'), actorType: 'system', data: p('data'), public: false, at: p('at') })
-    .prepare();
-  const notice = tx
-    .insert(outbox)
-    .values({
-      channel: 'email',
-      recipient: p('recipient'),
-      subject: p('subject'),
-      body: p('body'),
-      purpose: p('purpose'),
-      ticketId: p('ticketId'),
-      status: 'queued',
-      nextAttemptAt: p('now'),
-      createdAt: p('now'),
-    })
     .prepare();
   // Guarded like updateTimerGuarded: only a timer still running with the warnings count read moves on.
   // set() takes no typed placeholders: these are raw, so instants go in as epoch ms. A warning
@@ -252,9 +199,6 @@ export function sweepStatements(tx: Tx) {
   return {
     appendEvent(e: { ticketId: number; type: string; data: Record<string, unknown>; at: Date }): void {
       event.run({ ticketId: e.ticketId, type: e.type, data: JSON.stringify(e.data), at: e.at });
-    },
-    queueStaffEmail(n: { recipient: string; subject: string; body: string; purpose: string; ticketId: number; now: Date }): void {
-      notice.run(n);
     },
     /** Records the warnings fired and the next instant to act, or the breach at its due time. */
     advanceTimer(a: { id: number; previousWarnings: number; warningsFired: number; breachedAt: Date | null; nextActionAt: Date | null; now: Date }): boolean {

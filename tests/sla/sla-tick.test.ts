@@ -4,6 +4,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { extendDeadline } from '../../app/sla/extension.server';
 import { ensureSlaPresets } from '../../app/sla/seed.server';
@@ -12,7 +13,7 @@ import { runSlaSweep } from '../../app/sla/sweep.server';
 import { withSlaHook } from '../../app/sla/timers.server';
 import { intake } from '../../app/tickets/intake.server';
 import { changeStatus } from '../../app/tickets/status.server';
-import { staffUsers } from '../../db/schema';
+import { staffUsers, tickets } from '../../db/schema';
 import { outboxOfTicket } from '../../db/store/outbox';
 import { eventsOf } from '../../db/store/tickets';
 import { testContext, webMessage } from '../support/ticket-context';
@@ -143,6 +144,30 @@ describe('sla:tick', { timeout: 240_000 }, () => {
       state: 'breached',
       extensionStep: 1,
     });
+  });
+
+  it('runs the same hooks as the server: a breach escalates by the default rule, once, and notifies once', async () => {
+    const ctx = fileContext();
+    ctx.db.insert(staffUsers).values({ email: 'lead@bank.example', name: 'Lead', role: 'supervisor', language: 'en', passwordHash: 'x', createdAt: RECEIVED }).run();
+    const c = intake(ctx, webMessage({ receivedAt: RECEIVED }), { kind: 'complaint' });
+    const level = () => ctx.db.select({ level: tickets.level }).from(tickets).where(eq(tickets.id, c.ticketId)).get()!.level;
+    const firings = () => eventsOf(ctx.db, c.ticketId).filter((e) => e.type === 'rule.fired').map((e) => e.actorId);
+    const notices = () => outboxOfTicket(ctx.db, c.ticketId).filter((o) => o.purpose === 'escalation').map((o) => [o.recipient, o.subject]);
+
+    // Past the first response's due time (3 March 09:30Z): its 50% warning and its breach.
+    await tick(ctx, ['--at', '2026-03-04T00:00:00Z']);
+    expect(firings()).toEqual(['sla-warning', 'sla-breach']);
+    expect(level()).toBe(1);
+    expect(eventsOf(ctx.db, c.ticketId).find((e) => e.type === 'ticket.escalated')).toMatchObject({ actorType: 'rule', actorId: 'sla-breach' });
+    expect(notices()).toEqual([
+      ['lead@bank.example', `[${c.reference}] SLA warning: first_response`],
+      ['lead@bank.example', `[${c.reference}] SLA breached: first_response`],
+    ]);
+    // A later tick with nothing newly due changes nothing: no second escalation, no second notice.
+    await tick(ctx, ['--at', '2026-03-05T00:00:00Z']);
+    expect(level()).toBe(1);
+    expect(firings()).toEqual(['sla-warning', 'sla-breach']);
+    expect(notices()).toHaveLength(2);
   });
 
   it('refuses a bad --at with one clear line', async () => {
