@@ -84,14 +84,15 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const thread = threadOf(db, ticket.id);
   const events = eventsOf(db, ticket.id).filter((e) => ['ticket.escalated', 'ticket.assigned', 'case.reviewed', 'status.changed', 'priority.changed'].includes(e.type));
   const review = latestCaseReview(db, ticket.id);
-  const staff = listActiveStaff(db).filter((s) => s.role !== 'admin');
+  const active = listActiveStaff(db);
+  const staff = active.filter((s) => s.role !== 'admin');
   const hasEmail = contacts.some((c) => c.kind === 'email' && !c.undeliverableAt);
   const hasPhone = contacts.some((c) => c.kind === 'phone' && !c.optedOutAt);
   const now = context.now();
   const profile = customerProfileOf(db, ticket.id, now);
   const slaActions = slaActionsOf(db, ticket.id);
   const history = eventsOf(db, ticket.id).filter((e) => HISTORY_EVENTS.includes(e.type));
-  const staffNames = new Map(listActiveStaff(db).map((s) => [String(s.id), s.name]));
+  const staffNames = new Map(active.map((s) => [String(s.id), s.name]));
   const replyChannel: Channel | 'web' = ticket.channel === 'email' || ticket.channel === 'sms' ? ticket.channel : hasEmail ? 'email' : hasPhone ? 'sms' : 'web';
   return data(
     {
@@ -120,7 +121,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
       customer: { id: customer?.id ?? 0, name: customer?.name ?? null, number: customer?.customerNumber ?? null },
       sla: slaSummaryForTicket(db, ticket.id, now).map(chipOf),
       slaActions,
-      approvers: listActiveStaff(db).filter((s) => slaActions.approverRoles.includes(s.role)).map((s) => ({ id: s.id, name: s.name, role: s.role })),
+      approvers: active.filter((s) => slaActions.approverRoles.includes(s.role)).map((s) => ({ id: s.id, name: s.name, role: s.role })),
       profile: profile
         ? {
             riskLevel: profile.riskLevel,
