@@ -45,6 +45,9 @@ import { nextStatuses } from '~/tickets/status';
 /** Events shown in the workspace's "merges and deadlines" list. */
 const HISTORY_EVENTS = ['customer.merged', 'ticket.merged', 'ticket.merged_from', 'sla.extended', 'sla.paused', 'sla.resumed'];
 
+/** Event data is JSON written by many modules; the list reads only a few of its fields, each checked where shown. */
+const eventDataSchema = z.record(z.string(), z.unknown()).catch({});
+
 /** What the workspace offers of the SLA engine: the extension steps of the ticket's policy and the appraisal pause. */
 function slaActionsOf(db: LoaderFunctionArgs['context']['tickets']['db'], ticketId: number) {
   const timers = timersOfTicket(db, ticketId);
@@ -134,7 +137,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
         : null,
       mergedInto: mergedIntoOf(db, ticket.id)?.reference ?? null,
       mergeTargets: mergeTargetsOf(db, ticket.customerId, ticket.id).map((t) => ({ reference: t.reference, subject: t.subject })),
-      history: history.map((e) => ({ id: e.id, type: e.type, data: JSON.parse(e.data) as Record<string, unknown>, at: e.at.getTime(), actor: e.actorId ? (staffNames.get(e.actorId) ?? null) : null })),
+      history: history.map((e) => ({ id: e.id, type: e.type, data: eventDataSchema.parse(JSON.parse(e.data)), at: e.at.getTime(), actor: e.actorId ? (staffNames.get(e.actorId) ?? null) : null })),
       contacts: contacts.map((c) => ({ kind: c.kind, value: c.value, optedOut: Boolean(c.optedOutAt), undeliverable: Boolean(c.undeliverableAt) })),
       otherTickets: otherTicketsOfCustomer(db, ticket.customerId, ticket.id).map((t) => ({ reference: t.reference, subject: t.subject, status: t.status })),
       thread: thread.map((m) => ({
@@ -933,7 +936,7 @@ function SlaActions({ d, busy }: { d: WorkspaceData; busy: boolean }) {
             <Form method="post" className="stack" data-appraisal="on">
               <CsrfField />
               <input type="hidden" name="intent" value="appraisalEnd" />
-              <p>{t('gaps.appraisalActive', { date: resolution.pausedSince?.slice(0, 16).replace('T', ' ') ?? '', reason: d.history.findLast((h) => h.type === 'sla.paused')?.data.note as string ?? '' })}</p>
+              <p>{t('gaps.appraisalActive', { date: resolution.pausedSince?.slice(0, 16).replace('T', ' ') ?? '', reason: String(d.history.findLast((h) => h.type === 'sla.paused' && h.data.reason === 'appraisal')?.data.note ?? '') })}</p>
               <button type="submit" disabled={busy}>
                 {t('gaps.appraisalEnd')}
               </button>

@@ -67,7 +67,7 @@ describe('workspace header and customer panel', () => {
     let html = (await sup.get(`/staff/tickets/${fresh.reference}`)).html;
     expect(chip(html, 'first_response')).toBe('ok');
     expect(chip(html, 'resolution')).toBe('ok');
-    expect(html).toContain('Resolution: 15 d 0 h left');
+    expect(html).toMatch(/Resolution: (15 d 0 h|14 d 23 h) left/);
 
     // A public reply is the first response: met.
     expect((await sup.post(`/staff/tickets/${fresh.reference}`, { intent: 'reply', text: 'We are on it.', seenInboundId: 999999 })).status).toBe(200);
@@ -248,6 +248,7 @@ describe('SLA extension and appraisal pause', () => {
     expect(chip(html, 'resolution')).toBe('paused');
     expect(html).toContain('Resolution: paused (external appraisal)');
     expect(html).toContain('data-appraisal="on"');
+    expect(html).toMatch(/Clock stopped for an appraisal since \d{4}-\d\d-\d\d \d\d:\d\d: Third-party valuation of the policy/);
     expect((await agent.post(`/staff/tickets/${t.reference}`, { intent: 'appraisalEnd' })).status).toBe(200);
     html = (await agent.get(`/staff/tickets/${t.reference}`)).html;
     expect(chip(html, 'resolution')).toBe('ok');
@@ -285,7 +286,7 @@ describe('in Chromium', () => {
     await browser?.close();
   });
 
-  it('a supervisor finds the other customer, confirms, and the panel shows both identities', async () => {
+  it('finds and merges the other customer, records an extension and renames and deletes a saved view in the browser', async () => {
     const a = intakeInto(db, server.dir, { sender: { name: 'Sun Mei', email: 'sun.mei@example.com' }, subject: 'Loan rate' }, { kind: 'complaint' }, { sla: true });
     intakeInto(db, server.dir, { channel: 'sms', sender: { phone: '+8613700001111' }, subject: 'SMS about the loan rate' });
     const page = await (await browser.newContext()).newPage();
@@ -300,6 +301,27 @@ describe('in Chromium', () => {
     await page.waitForSelector('[data-contact="+8613700001111"]');
     expect(await page.$$eval('[data-contact]', (els) => els.map((e) => e.getAttribute('data-contact')))).toEqual(['sun.mei@example.com', '+8613700001111']);
     await page.waitForSelector('[data-event="customer.merged"]');
+
+    // The extension form of the same page: step, approver, reason; the new due time in the list.
+    await page.selectOption('[data-extend] select[name=approver]', { label: 'Sam Super (Supervisor)' });
+    await page.fill('[data-extend] textarea[name=reason]', 'Waiting for the loan file from the branch');
+    await page.click('button:text("Record the extension")');
+    await page.waitForSelector('[data-event="sla.extended"]');
+    expect(await page.textContent('[data-event="sla.extended"]')).toContain('Extension step 1 recorded: Waiting for the loan file from the branch.');
+
+    // Saved views: save the current queue, rename it in place, delete it.
+    await page.goto(`${server.url}/staff?view=open&priority=high`);
+    await page.click('summary:text("Filters")');
+    await page.fill('input[name=name]', 'High');
+    await page.click('button:text("Save")');
+    await page.waitForSelector('[data-saved-view="High"]', { state: 'attached' });
+    await page.click('summary:text("Manage saved views")');
+    await page.fill('[data-saved-view="High"] input[name=name]', 'High priority');
+    await page.click('[data-saved-view="High"] button:text("Rename")');
+    await page.waitForSelector('[data-saved-view="High priority"]', { state: 'attached' });
+    if (!(await page.isVisible('[data-saved-view="High priority"]'))) await page.click('summary:text("Manage saved views")');
+    await page.click('[data-saved-view="High priority"] button:text("Delete")');
+    await page.waitForSelector('[data-manage-views]', { state: 'detached' });
     await page.context().close();
   });
 });
