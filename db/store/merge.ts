@@ -98,8 +98,13 @@ export function moveCustomerRecords(tx: Tx, input: { fromId: number; intoId: num
  */
 export function moveTicketThread(tx: Tx, input: { fromId: number; intoId: number }) {
   const { fromId, intoId } = input;
+  // Attachments are indexed by message, not by ticket: reach them through the messages, before those move.
+  const attachmentsMoved = tx
+    .update(attachments)
+    .set({ ticketId: intoId })
+    .where(inArray(attachments.messageId, tx.select({ id: messages.id }).from(messages).where(eq(messages.ticketId, fromId))))
+    .run().changes;
   const messagesMoved = tx.update(messages).set({ ticketId: intoId }).where(eq(messages.ticketId, fromId)).run().changes;
-  const attachmentsMoved = tx.update(attachments).set({ ticketId: intoId }).where(eq(attachments.ticketId, fromId)).run().changes;
   tx.update(outbox)
     .set({ ticketId: intoId })
     .where(and(eq(outbox.ticketId, fromId), or(isNotNull(outbox.messageId), isNotNull(outbox.providerId))))
