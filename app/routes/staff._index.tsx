@@ -1,7 +1,7 @@
 // The queue: built-in views with bounded counts, filters and search in the URL, keyset pages
 // sorted by SLA due, bulk actions on a selection, live updates and the keyboard.
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node';
-import { Form, Link, useFetcher, useLoaderData, useLocation, useNavigate, useRevalidator, useSearchParams } from '@remix-run/react';
+import { Form, Link, useActionData, useFetcher, useLoaderData, useLocation, useNavigate, useRevalidator, useSearchParams } from '@remix-run/react';
 import { useEffect, useRef, useState } from 'react';
 import { z } from 'zod';
 import { writeTransaction } from '../../db/client';
@@ -15,7 +15,7 @@ import {
   sortSpec,
   type QueueRow,
 } from '../../db/store/queue';
-import { deleteSavedView, listActiveStaff, listSavedViews, listTeams, saveView } from '../../db/store/staff';
+import { deleteSavedView, listActiveStaff, listSavedViews, listTeams, renameSavedView, saveView } from '../../db/store/staff';
 import { CsrfField, SlaChip, useStaffT } from '~/components/staff-ui';
 import { causeLabels, productLabels } from '~/i18n/dictionary';
 import { channelLabels, priorityLabels, statusLabels, type StaffKey } from '~/i18n/staff';
@@ -101,7 +101,8 @@ const saveSchema = z.object({
   query: z.string().max(2000),
 });
 const deleteSchema = z.object({ intent: z.literal('deleteView'), id: z.coerce.number().int().positive() });
-const actionSchema = z.discriminatedUnion('intent', [bulkSchema, saveSchema, deleteSchema]);
+const renameSchema = z.object({ intent: z.literal('renameView'), id: z.coerce.number().int().positive(), name: z.string().trim().min(1).max(60) });
+const actionSchema = z.discriminatedUnion('intent', [bulkSchema, saveSchema, deleteSchema, renameSchema]);
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const me = await requireStaff(request, context, { permission: 'tickets.view' });
@@ -119,8 +120,15 @@ export async function action({ request, context }: ActionFunctionArgs) {
       saveView(db, { userId: me.id, name: input.name, query: query.toString(), now });
       return { ok: true };
     }
+    // Only the user's own views: another user's id is "not found", as if it did not exist.
     if (input.intent === 'deleteView') {
-      deleteSavedView(db, me.id, input.id);
+      if (!deleteSavedView(db, me.id, input.id)) throw notFound();
+      return { ok: true };
+    }
+    if (input.intent === 'renameView') {
+      const outcome = renameSavedView(db, { userId: me.id, id: input.id, name: input.name });
+      if (outcome === 'missing') throw notFound();
+      if (outcome === 'taken') return data({ ok: false, error: `You already have a view named “${input.name}”.` }, { status: 409 });
       return { ok: true };
     }
     if (!can(me.role, 'tickets.work')) throw notFound();
@@ -140,6 +148,43 @@ export async function action({ request, context }: ActionFunctionArgs) {
   } catch (error) {
     return domainError(error);
   }
+}
+
+/** The user's own saved views, each renamed or deleted in place. */
+function ManageViews({ views }: { views: QueueData['savedViews'] }) {
+  const { t } = useStaffT();
+  const result = useActionData<{ ok: boolean; error?: string }>();
+  return (
+    <details data-manage-views>
+      <summary>{t('gaps.manageViews')}</summary>
+      {result && !result.ok && result.error ? (
+        <p className="form-error" role="alert">
+          {result.error}
+        </p>
+      ) : null}
+      <ul>
+        {views.map((v) => (
+          <li key={v.id} data-saved-view={v.name}>
+            <Form method="post" style={{ display: 'inline' }}>
+              <CsrfField />
+              <input type="hidden" name="intent" value="renameView" />
+              <input type="hidden" name="id" value={v.id} />
+              <label>
+                {t('gaps.viewName')} <input name="name" defaultValue={v.name} required maxLength={60} />
+              </label>{' '}
+              <button type="submit">{t('gaps.rename')}</button>
+            </Form>{' '}
+            <Form method="post" style={{ display: 'inline' }}>
+              <CsrfField />
+              <input type="hidden" name="intent" value="deleteView" />
+              <input type="hidden" name="id" value={v.id} />
+              <button type="submit">{t('gaps.deleteView')}</button>
+            </Form>
+          </li>
+        ))}
+      </ul>
+    </details>
+  );
 }
 
 function countLabel(n: number): string {
@@ -395,6 +440,7 @@ export default function Queue() {
           <button type="submit">{t('queue.save')}</button>
         </Form>
       </details>
+      {d.savedViews.length > 0 ? <ManageViews views={d.savedViews} /> : null}
 
       {help ? (
         <p className="help" role="note">

@@ -10,6 +10,9 @@ describe('permissions', () => {
     expect(can('compliance', 'reviews.manage')).toBe(true);
     expect(can('admin', 'accounts.manage')).toBe(true);
     expect(can('admin', 'tickets.view')).toBe(false);
+    expect(can('agent', 'customers.merge')).toBe(false);
+    expect(can('agent', 'tickets.merge')).toBe(false);
+    expect(can('compliance', 'customers.merge')).toBe(true);
   });
 
   it('lets agents see their team, unassigned and their own tickets only', () => {

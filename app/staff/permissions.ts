@@ -9,8 +9,11 @@ export const PERMISSIONS = {
   'tickets.viewAll': ['supervisor', 'compliance'],
   /** Reply, note, change status, priority, resolve, log a call, assign to self. */
   'tickets.work': ['agent', 'supervisor', 'compliance'],
-  /** Assign to anyone or any team, round-robin, merge. */
+  /** Assign to anyone or any team, round-robin. */
   'tickets.assign': ['supervisor'],
+  /** Merge a ticket into another of the same customer, and two customers who are one person ("supervisors and up"). */
+  'tickets.merge': ['supervisor', 'compliance'],
+  'customers.merge': ['supervisor', 'compliance'],
   'tickets.escalate': ['supervisor', 'compliance'],
   'macros.manage': ['supervisor'],
   'flags.manage': ['compliance'],

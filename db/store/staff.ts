@@ -141,8 +141,25 @@ export function saveView(tx: Tx, input: { userId: number; name: string; query: s
     .run();
 }
 
-export function deleteSavedView(tx: Tx, userId: number, id: number): void {
-  tx.delete(savedViews).where(and(eq(savedViews.id, id), eq(savedViews.userId, userId))).run();
+/** Deletes one of the user's own views; false when they have no view with that id. */
+export function deleteSavedView(tx: Tx, userId: number, id: number): boolean {
+  return tx.delete(savedViews).where(and(eq(savedViews.id, id), eq(savedViews.userId, userId))).run().changes > 0;
+}
+
+/** Renames one of the user's own views: 'missing' when they have no such view, 'taken' when the name is in use. */
+export function renameSavedView(tx: Tx, input: { userId: number; id: number; name: string }): 'renamed' | 'missing' | 'taken' {
+  const clash = tx
+    .select({ id: savedViews.id })
+    .from(savedViews)
+    .where(and(eq(savedViews.userId, input.userId), eq(savedViews.name, input.name)))
+    .get();
+  if (clash && clash.id !== input.id) return 'taken';
+  const changed = tx
+    .update(savedViews)
+    .set({ name: input.name })
+    .where(and(eq(savedViews.id, input.id), eq(savedViews.userId, input.userId)))
+    .run().changes;
+  return changed > 0 ? 'renamed' : 'missing';
 }
 
 export function staffByIds(tx: Tx, ids: number[]): StaffUserRow[] {

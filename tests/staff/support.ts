@@ -2,6 +2,7 @@
 // user:add is another area's), signing in through the real form, and tickets through intake().
 import type { Page } from 'playwright-core';
 import { createStaffAccount } from '../../app/staff/accounts.server';
+import { withSlaHook } from '../../app/sla/timers.server';
 import { intake } from '../../app/tickets/intake.server';
 import type { InboundMessage } from '../../channels/types';
 import { openDb, writeTransaction, type Db } from '../../db/client';
@@ -41,6 +42,8 @@ export function intakeInto(
   dir: string,
   overrides: Partial<InboundMessage> = {},
   fields: Parameters<typeof intake>[2] = {},
+  /** Start SLA timers as the server would (the server seeds the policies at start-up). */
+  opts: { sla?: boolean } = {},
 ) {
   seq += 1;
   const message: InboundMessage = {
@@ -53,5 +56,65 @@ export function intakeInto(
     receivedAt: new Date(),
     ...overrides,
   };
-  return intake({ db, publicUrl: 'http://127.0.0.1', attachmentDir: `${dir}/attachments`, hooks: [] }, message, fields, message.receivedAt);
+  const ctx = { db, publicUrl: 'http://127.0.0.1', attachmentDir: `${dir}/attachments`, hooks: [] };
+  return intake(opts.sla ? withSlaHook(ctx) : ctx, message, fields, message.receivedAt);
+}
+
+/** A staff member signed in over plain HTTP (no browser): the real login form, cookie and CSRF token. */
+export interface StaffHttp {
+  /** The page's HTML, without the `<!-- -->` markers React puts between adjacent text pieces. */
+  get(path: string): Promise<{ status: number; html: string }>;
+  /** Posts a staff form with the session's CSRF token, as the page's own form would. */
+  post(path: string, form: Record<string, string | number>): Promise<{ status: number; html: string }>;
+}
+
+export async function signInHttp(baseUrl: string, email: string, password = PASSWORD): Promise<StaffHttp> {
+  const cookies = new Map<string, string>();
+  const keep = (res: Response) => {
+    for (const c of res.headers.getSetCookie()) {
+      const [pair] = c.split(';');
+      const at = pair!.indexOf('=');
+      cookies.set(pair!.slice(0, at), pair!.slice(at + 1));
+    }
+  };
+  const cookie = () => [...cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  const hidden = (html: string) => /name="csrf" value="([^"]+)"/.exec(html)?.[1];
+  const login = await fetch(`${baseUrl}/staff/login`);
+  keep(login);
+  const loginCsrf = hidden(await login.text());
+  if (!loginCsrf) throw new Error('no CSRF field on the sign-in form');
+  const signedIn = await fetch(`${baseUrl}/staff/login`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { Cookie: cookie(), 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ email, password, csrf: loginCsrf, redirectTo: '/staff' }),
+  });
+  if (signedIn.status !== 302) throw new Error(`sign-in as ${email} answered ${signedIn.status}`);
+  keep(signedIn);
+  let csrf: string | undefined;
+  const get = async (path: string) => {
+    const res = await fetch(`${baseUrl}${path}`, { headers: { Cookie: cookie() }, redirect: 'manual' });
+    const html = stripTextMarkers(await res.text());
+    csrf ??= hidden(html);
+    return { status: res.status, html };
+  };
+  return {
+    get,
+    async post(path, form) {
+      if (!csrf) await get('/staff');
+      const body = new URLSearchParams(Object.entries(form).map(([k, v]) => [k, String(v)]));
+      body.set('csrf', csrf!);
+      const res = await fetch(`${baseUrl}${path}`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { Cookie: cookie(), 'Content-Type': 'application/x-www-form-urlencoded', Origin: baseUrl },
+        body,
+      });
+      return { status: res.status, html: stripTextMarkers(await res.text()) };
+    },
+  };
+}
+
+function stripTextMarkers(html: string): string {
+  return html.replaceAll('<!-- -->', '');
 }
