@@ -172,6 +172,7 @@ export async function runDrill(opts: DrillOptions): Promise<DrillReport> {
   const submissions: Submission[] = [];
   let n = 0;
   let stopping = false;
+  const failures = new Map<string, number>();
 
   function newSubmission(kind: Kind): Submission {
     n += 1;
@@ -265,11 +266,15 @@ export async function runDrill(opts: DrillOptions): Promise<DrillReport> {
       // A client retries the same submission until it is acknowledged, as a mail server or Twilio would.
       while (!sub.acknowledged) {
         sub.attempts += 1;
+        const t = Date.now();
         try {
           sub.acknowledged = await deliver(sub);
-        } catch {
+        } catch (error) {
           // Connection refused or reset: the server is down (or was killed mid-request).
+          const reason = `${kind}: ${error instanceof Error ? ((error as { code?: string }).code ?? error.message) : String(error)}`;
+          failures.set(reason, (failures.get(reason) ?? 0) + 1);
         }
+        if (Date.now() - t > 5_000) log(`${kind} ${sub.n}: one attempt took ${((Date.now() - t) / 1000).toFixed(1)} s`);
         if (sub.acknowledged || stopping) break;
         await sleep(100 + random() * 200);
       }
@@ -294,6 +299,7 @@ export async function runDrill(opts: DrillOptions): Promise<DrillReport> {
   }
   stopping = true;
   await Promise.all(workers);
+  log(`failed attempts (the server was down or killed): ${JSON.stringify(Object.fromEntries(failures))}`);
   log(`intake stopped after ${((Date.now() - started) / 1000).toFixed(1)} s; waiting for the outbox to drain`);
 
   // Every queued notification goes out: rows a killed server had claimed come back after their lease.
