@@ -2,6 +2,7 @@
 import { ConfigError } from '../server/env';
 import { UsageError, type Command } from './command';
 import { backup } from './commands/backup';
+import { restore } from './commands/restore';
 import { emailReplay } from './commands/email-replay';
 import { seed } from './commands/seed';
 import { tokenCreate } from './commands/token-create';
@@ -20,6 +21,7 @@ const commands: Command[] = [
   tokenCreate,
   userAdd,
   backup,
+  restore,
   emailReplay,
   customersImport,
   ...escalationCommands,

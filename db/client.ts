@@ -79,3 +79,37 @@ function cacheStatements(client: Database.Database, max = 500): void {
 export function writeTransaction<T>(db: Db, fn: (tx: Tx) => T): T {
   return db.transaction(fn, { behavior: 'immediate' });
 }
+
+export interface CheckpointResult {
+  mode: 'PASSIVE' | 'TRUNCATE';
+  /** 1 when a writer or reader kept the checkpoint from finishing (it is tried again next time). */
+  busy: number;
+  /** Frames in the WAL, and how many of them are now in the database file. */
+  log: number;
+  checkpointed: number;
+}
+
+/**
+ * Keeps the write-ahead log bounded. SQLite's own auto-checkpoint (every 1,000 pages) runs inside
+ * a commit and never shrinks the file; this runs from a timer. While writes keep coming it is
+ * PASSIVE (never waits, copies what no reader still needs); when nothing was written since the
+ * last call it is TRUNCATE, which empties the -wal file, with busy_timeout set to 0 for that one
+ * call so a CLI holding the lock makes it give up at once instead of blocking the event loop.
+ */
+export function checkpointWal(db: Db, { idle }: { idle: boolean }): CheckpointResult {
+  const client = db.$client;
+  const mode = idle ? 'TRUNCATE' : 'PASSIVE';
+  const timeout = client.pragma('busy_timeout', { simple: true }) as number;
+  if (idle) client.pragma('busy_timeout = 0');
+  try {
+    const row = client.pragma(`wal_checkpoint(${mode})`) as { busy: number; log: number; checkpointed: number }[];
+    return { mode, ...row[0]! };
+  } finally {
+    if (idle) client.pragma(`busy_timeout = ${timeout}`);
+  }
+}
+
+/** Total rows changed through this connection since it opened: unchanged means no write happened. */
+export function totalChanges(db: Db): number {
+  return db.$client.prepare('select total_changes() as n').pluck().get() as number;
+}

@@ -44,6 +44,12 @@ export async function startSmtpListener(deps: EmailInboundDeps): Promise<SmtpLis
   const { config, log } = deps;
   if (config.SMTP_PORT === 0) return undefined;
   const tls = config.SMTP_TLS_CERT && config.SMTP_TLS_KEY;
+  // Shutdown: once draining, new sessions and new transactions get 421 (the sending server
+  // retries later), while a message already in DATA is stored and answered before we close.
+  let draining = false;
+  let receiving = 0;
+  let idle: () => void = () => {};
+  const shuttingDown = () => smtpError(421, '4.3.2 Service shutting down, please try again later');
   const options: SMTPServerOptions = {
     name: new URL(config.publicUrl).hostname || 'redress.localhost',
     banner: 'Redress complaints intake',
@@ -56,14 +62,33 @@ export async function startSmtpListener(deps: EmailInboundDeps): Promise<SmtpLis
     logger: false,
     socketTimeout: 120_000,
     closeTimeout: 5_000,
+    onConnect(_session, callback) {
+      callback(draining ? shuttingDown() : undefined);
+    },
+    onMailFrom(_address, _session, callback) {
+      callback(draining ? shuttingDown() : undefined);
+    },
     onRcptTo(address, _session, callback) {
+      if (draining) {
+        callback(shuttingDown());
+        return;
+      }
       if (!recipientAllowed(address.address, config.INBOUND_EMAIL_DOMAINS)) {
         callback(smtpError(550, `5.1.1 <${address.address}>: no such mailbox here`));
         return;
       }
       callback();
     },
-    onData(stream, session, callback) {
+    onData(stream, session, doneWith) {
+      receiving += 1;
+      let settled = false;
+      const callback = (error?: Error | null, message?: string) => {
+        if (settled) return;
+        settled = true;
+        receiving -= 1;
+        doneWith(error, message);
+        if (receiving === 0) idle();
+      };
       const chunks: Buffer[] = [];
       let kept = 0;
       stream.on('data', (chunk: Buffer) => {
@@ -106,7 +131,21 @@ export async function startSmtpListener(deps: EmailInboundDeps): Promise<SmtpLis
     });
   });
   log.info({ smtpPort: port, starttls: Boolean(tls) }, 'smtp listening');
-  return { port, listening: () => server.server.listening, close: () => new Promise<void>((ok) => server.close(() => ok())) };
+  return {
+    port,
+    listening: () => server.server.listening,
+    async close() {
+      draining = true;
+      if (receiving > 0) await new Promise<void>((ok) => (idle = ok));
+      // Every message in DATA is answered; idle sessions get 421 now rather than after closeTimeout.
+      const closed = new Promise<void>((ok) => server.close(() => ok()));
+      for (const connection of (server as unknown as { connections: Set<{ send(code: number, text: string): void; close(): void }> }).connections) {
+        connection.send(421, 'Server shutting down');
+        connection.close();
+      }
+      await closed;
+    },
+  };
 }
 
 function answer(deps: EmailInboundDeps, result: ReceiveResult, callback: (err?: Error | null, message?: string) => void): void {

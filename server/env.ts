@@ -57,6 +57,10 @@ export const envSchema = z.object({
     .default('CN'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   OUTBOX_INTERVAL_MS: z.coerce.number().int().min(50).default(1000),
+  // How long a claimed outbox row waits before another dispatcher (or this one, restarted after a crash) may send it again.
+  OUTBOX_LEASE_MS: z.coerce.number().int().min(1000, 'must be at least 1000 (milliseconds)').default(120_000),
+  // How often the server checkpoints SQLite's write-ahead log (see docs/RELIABILITY.md).
+  WAL_CHECKPOINT_MS: z.coerce.number().int().min(100, 'must be at least 100 (milliseconds)').default(10_000),
   // Email channel (see README "Email").
   INBOUND_EMAIL_DOMAINS: z.preprocess(
     blankToUndefined,

@@ -15,7 +15,7 @@ import type { TicketContext } from '../app/tickets/context';
 import { createTicketHooks } from '../app/tickets/hooks.server';
 import { createEmailSender } from '../channels/email/send';
 import type { Sender } from '../channels/types';
-import { openDb } from '../db/client';
+import { checkpointWal, openDb, totalChanges } from '../db/client';
 import type { OutboxChannel } from '../db/constants';
 import type { Config } from './env';
 import { startEmailChannel } from './email-channel';
@@ -65,6 +65,7 @@ export async function startRedress(config: Config): Promise<Running> {
   const dispatcher = createDispatcher({
     db,
     senders,
+    leaseMs: config.OUTBOX_LEASE_MS,
     onResult: (row, result) => {
       log.info({ outboxId: row.id, channel: row.channel, to: maskAddress(row.recipient), ok: result.ok }, 'outbox send');
       // The acknowledge target is met when the acknowledgement actually leaves, not when it is queued.
@@ -134,21 +135,52 @@ export async function startRedress(config: Config): Promise<Running> {
   log.info({ port, url: config.publicUrl }, 'listening');
   insight.start();
 
+  // The WAL stays bounded: PASSIVE while writes come in, TRUNCATE once a period passes without any.
+  let changesAtLastCheckpoint = -1;
+  const walTimer = setInterval(() => {
+    try {
+      const changes = totalChanges(db);
+      const r = checkpointWal(db, { idle: changes === changesAtLastCheckpoint });
+      changesAtLastCheckpoint = changes;
+      if (r.busy) log.debug(r, 'wal checkpoint busy');
+    } catch (error) {
+      log.warn({ err: error }, 'wal checkpoint failed');
+    }
+  }, config.WAL_CHECKPOINT_MS);
+  walTimer.unref();
+
   return {
     port,
+    // Graceful stop (SIGTERM/SIGINT): refuse new work, finish what was accepted, then close the
+    // database. server/index.ts force-exits if this takes longer than 10 seconds.
     async close() {
       ready = false;
+      log.info('stopping');
       live.close();
-      await new Promise<void>((ok) => {
+      // HTTP stops accepting and lets requests in flight finish (idle keep-alive sockets close
+      // now); SMTP answers 421 to new sessions and commands and answers every message in DATA.
+      const http = new Promise<void>((ok) => {
         server.close(() => ok());
         server.closeIdleConnections();
       });
-      await emailIn.stop();
+      // A keep-alive client that never lets its socket go idle must not hold the stop forever.
+      const straggler = setTimeout(() => server.closeAllConnections(), 8_000);
+      straggler.unref();
+      await Promise.all([http, emailIn.stop()]);
+      clearTimeout(straggler);
+      // A sweep runs synchronously inside one tick, so none is half done here: stopping the timer is enough.
       slaSweeper.stop();
       insight.stop();
+      clearInterval(walTimer);
+      // Waits for the batch being sent, so no row is left claimed (and sent again after its lease).
       await dispatcher.stop();
       await sms.stop();
       email.close();
+      try {
+        checkpointWal(db, { idle: true });
+      } catch (error) {
+        log.warn({ err: error }, 'final wal checkpoint failed');
+      }
       db.$client.close();
       log.info('stopped');
     },

@@ -11,7 +11,7 @@ export interface BatchLoop {
   /** Polls every `intervalMs`; `kick()` runs a batch at once (after a commit that queued work). */
   start(intervalMs: number, clock?: () => Date): void;
   kick(): void;
-  /** Stops polling and waits for the batch in flight. */
+  /** Stops polling, starts no further batch, and waits for the one in flight. */
   stop(): Promise<void>;
 }
 
@@ -19,9 +19,12 @@ export function createBatchLoop({ batchSize, runOnce }: { batchSize: number; run
   let timer: NodeJS.Timeout | undefined;
   let inFlight: Promise<number> | undefined;
   let again = false;
+  // After stop() no batch starts: a claim made while the database closes would sit leased until it expires.
+  let stopped = false;
   let clock: () => Date = () => new Date();
 
   function tick(): void {
+    if (stopped) return;
     if (inFlight) {
       again = true;
       return;
@@ -49,6 +52,7 @@ export function createBatchLoop({ batchSize, runOnce }: { batchSize: number; run
     },
     kick: tick,
     async stop() {
+      stopped = true;
       if (timer) clearInterval(timer);
       timer = undefined;
       await inFlight;

@@ -19,7 +19,7 @@ const headersSchema = z.record(z.string(), z.string());
 
 export const BACKOFF_BASE_MS = 5_000;
 export const BACKOFF_MAX_MS = 60 * 60 * 1000;
-const LEASE_MS = 2 * 60 * 1000;
+export const LEASE_MS = 2 * 60 * 1000;
 
 export function backoffMs(attempts: number): number {
   return Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** Math.max(0, attempts - 1));
@@ -29,6 +29,8 @@ export interface DispatcherOptions {
   db: Db;
   senders: Partial<Record<OutboxChannel, Sender>>;
   batchSize?: number;
+  /** How long a claimed row is ours before a restarted or second dispatcher may send it again. */
+  leaseMs?: number;
   onResult?: (row: OutboxRow, result: SendResult) => void;
 }
 
@@ -48,11 +50,11 @@ export function toOutbound(row: OutboxRow): OutboundMessage {
   };
 }
 
-export function createDispatcher({ db, senders, batchSize = 50, onResult }: DispatcherOptions): Dispatcher {
+export function createDispatcher({ db, senders, batchSize = 50, leaseMs = LEASE_MS, onResult }: DispatcherOptions): Dispatcher {
   const channels = Object.keys(senders) as OutboxChannel[];
 
   async function runOnce(now: Date): Promise<number> {
-    const rows = claimDueOutbox(db, { channels, now, leaseMs: LEASE_MS, limit: batchSize });
+    const rows = claimDueOutbox(db, { channels, now, leaseMs, limit: batchSize });
     await Promise.all(
       rows.map(async (row) => {
         const send = senders[row.channel]!;
