@@ -2,7 +2,7 @@
 // intake transaction (no file I/O while the write lock is held) and removed again if the
 // transaction turns out to be a duplicate or fails.
 import { randomBytes, createHash } from 'node:crypto';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { InboundAttachment } from '../../channels/types';
 import { detectAttachmentType, extensionFor, MAX_ATTACHMENT_BYTES, safeFilename } from './attachment-type';
@@ -21,7 +21,21 @@ export interface StoredFile {
 export function storeAttachmentBytes(dir: string, content: Uint8Array, ext: string): { storageKey: string; sha256: string } {
   mkdirSync(dir, { recursive: true });
   const storageKey = `${randomBytes(16).toString('hex')}.${ext}`;
-  writeFileSync(join(dir, storageKey), content, { flag: 'wx' });
+  // The row that names this file is committed with synchronous=FULL; the file must be as durable
+  // before that commit, or a power loss could leave a stored attachment with no bytes behind it.
+  const fd = openSync(join(dir, storageKey), 'wx');
+  try {
+    for (let at = 0; at < content.byteLength; ) at += writeSync(fd, content, at);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  const dirFd = openSync(dir, 'r');
+  try {
+    fsyncSync(dirFd); // the new name itself
+  } finally {
+    closeSync(dirFd);
+  }
   return { storageKey, sha256: createHash('sha256').update(content).digest('hex') };
 }
 
