@@ -457,3 +457,30 @@ export function iterateExportPage(
   }
   return n;
 }
+
+/** Alerts raised in [from, to), newest first, at most `limit` (insight_alerts_created_idx). */
+export function alertsRaisedBetween(tx: Tx, { from, to, limit }: { from: Date; to: Date; limit: number }): AlertRow[] {
+  const a = insightAlerts;
+  return tx
+    .select()
+    .from(a)
+    .where(and(gte(a.createdAt, from), lt(a.createdAt, to)))
+    .orderBy(desc(a.createdAt), desc(a.id))
+    .limit(limit)
+    .all();
+}
+
+/** The first `limit` tickets an alert links (its whole list can run to hundreds), and how many it links. */
+export function alertTicketSample(tx: Tx, alertId: number, limit: number): { references: string[]; total: number } {
+  const references = tx
+    .select({ reference: tickets.reference })
+    .from(insightAlertTickets)
+    .innerJoin(tickets, eq(tickets.id, insightAlertTickets.ticketId))
+    .where(eq(insightAlertTickets.alertId, alertId))
+    .orderBy(tickets.id)
+    .limit(limit)
+    .all()
+    .map((r) => r.reference);
+  const total = tx.select({ n: sql<number>`count(*)` }).from(insightAlertTickets).where(eq(insightAlertTickets.alertId, alertId)).get()!.n;
+  return { references, total };
+}
