@@ -3,16 +3,34 @@
 // scan of the tickets table); see docs/decisions/0007-insight-rollups.md.
 import type { Db } from '../../db/client';
 import type { Language } from '../../db/constants';
-import { alertsRaisedBetween, alertTicketSample } from '../../db/store/insight';
-import { listTeams } from '../../db/store/staff';
+import { alertsRaisedBetween, alertTicketSample, policyNames, ratingComments, searchLessons, type LessonRow, type RatingComment } from '../../db/store/insight';
+import { listTeams, staffByIds } from '../../db/store/staff';
 import { alertEmail } from './alert-message';
 import { addDays } from './early-warning';
 import { periodInstants, reportFilterOf, type ReportParams } from './report-params';
-import { backlogByAge, volumeBy, volumeByDay, volumeByWeek, type BacklogBand } from './reports.server';
+import {
+  backlogByAge,
+  outcomesReport,
+  riskReport,
+  satisfactionReport,
+  slaReport,
+  staffQuality,
+  volumeBy,
+  volumeByDay,
+  volumeByWeek,
+  type AgentQuality,
+  type BacklogBand,
+  type OutcomesReport,
+  type RiskReport,
+  type SatisfactionReport,
+  type SlaReport,
+} from './reports.server';
 
 /** The page lists every ticket of an alert up to this many (an alert over more is rare and says how many). */
 export const ALERT_TICKETS_SHOWN = 500;
 export const ALERTS_SHOWN = 100;
+export const COMMENTS_SHOWN = 50;
+export const LESSONS_SHOWN = 50;
 
 export interface ReportAlert {
   id: number;
@@ -33,7 +51,16 @@ export interface ReportPage {
   byKind: { value: string | number | null; opened: number }[];
   backlog: BacklogBand[];
   alerts: ReportAlert[];
+  sla: SlaReport;
+  outcomes: OutcomesReport;
+  risk: RiskReport;
+  satisfaction: SatisfactionReport;
+  comments: RatingComment[];
+  lessons: LessonRow[];
+  staffQuality: AgentQuality[];
   teams: { id: number; name: string }[];
+  agents: { id: number; name: string }[];
+  policies: { id: number; name: string }[];
 }
 
 export function loadReportPage(db: Db, { params, now, language }: { params: ReportParams; now: Date; language: Language }): ReportPage {
@@ -73,6 +100,10 @@ export function loadReportPage(db: Db, { params, now, language }: { params: Repo
         totalTickets: sample.total,
       };
     });
+    const ticketFilter = { channel: params.channel, product: params.product, cause: params.cause, teamId: params.teamId };
+    const quality = staffQuality(tx, filter);
+    const comments = ratingComments(tx, { ...period, filter: ticketFilter, limit: COMMENTS_SHOWN });
+    const agentIds = [...new Set([...quality.map((q) => q.agentId), ...comments.flatMap((c) => (c.assigneeId === null ? [] : [c.assigneeId]))])];
     return {
       volume,
       byChannel: volumeBy(tx, filter, 'channel'),
@@ -82,7 +113,16 @@ export function loadReportPage(db: Db, { params, now, language }: { params: Repo
       // The backlog is as at now, not over the period: it only takes the period's other filters.
       backlog: backlogByAge(tx, { now, filter: { channel: params.channel, product: params.product, cause: params.cause, teamId: params.teamId } }),
       alerts,
+      sla: slaReport(tx, filter),
+      outcomes: outcomesReport(tx, filter),
+      risk: riskReport(tx, filter),
+      satisfaction: satisfactionReport(tx, filter),
+      comments,
+      lessons: searchLessons(tx, { ...period, filter: ticketFilter, query: params.q, limit: LESSONS_SHOWN }),
+      staffQuality: quality,
       teams: listTeams(tx).map((t) => ({ id: t.id, name: t.name })),
+      agents: staffByIds(tx, agentIds).map((a) => ({ id: a.id, name: a.name })),
+      policies: policyNames(tx),
     };
   });
 }
