@@ -55,8 +55,8 @@ export interface ReportPage {
   outcomes: OutcomesReport;
   risk: RiskReport;
   satisfaction: SatisfactionReport;
-  comments: RatingComment[];
-  lessons: LessonRow[];
+  comments: (Omit<RatingComment, 'createdAt'> & { createdAt: string })[];
+  lessons: (Omit<LessonRow, 'createdAt'> & { createdAt: string })[];
   staffQuality: AgentQuality[];
   teams: { id: number; name: string }[];
   agents: { id: number; name: string }[];
@@ -117,8 +117,9 @@ export function loadReportPage(db: Db, { params, now, language }: { params: Repo
       outcomes: outcomesReport(tx, filter),
       risk: riskReport(tx, filter),
       satisfaction: satisfactionReport(tx, filter),
-      comments,
-      lessons: searchLessons(tx, { ...period, filter: ticketFilter, query: params.q, limit: LESSONS_SHOWN }),
+      // ISO strings: the page renders dates the same on the server and after hydration.
+      comments: comments.map((c) => ({ ...c, createdAt: c.createdAt.toISOString() })),
+      lessons: searchLessons(tx, { ...period, filter: ticketFilter, query: params.q, limit: LESSONS_SHOWN }).map((l) => ({ ...l, createdAt: l.createdAt.toISOString() })),
       staffQuality: quality,
       teams: listTeams(tx).map((t) => ({ id: t.id, name: t.name })),
       agents: staffByIds(tx, agentIds).map((a) => ({ id: a.id, name: a.name })),

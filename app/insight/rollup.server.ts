@@ -1,11 +1,11 @@
-// Keeps the daily roll-ups (insight_daily_counts) in step with the tickets table, so reports
-// over a million tickets read a few thousand roll-up cells instead of the tickets.
-//
-// The hook runs inside the transaction that opens a ticket: the count commits, or rolls back,
-// with it. Tickets that existed before the hook was installed are counted by the backfill.
+// Keeps the roll-ups in step with the tickets, so reports over a million tickets read a few
+// thousand roll-up cells instead of the tickets. Triggers (migrations insight_custom and
+// insight_facts) count openings, reclassifications and most facts in the writing statement;
+// this module measures SLA times (which need the business calendar) and rebuilds everything
+// from the source tables (the backfill), for history from before the roll-ups existed.
 import { writeTransaction, type Db, type Tx } from '../../db/client';
-import { bumpDailyCount, bumpFact, dequeueTimers, queuedTimers, rebuildDailyCounts, rebuildFacts, type RollupKey } from '../../db/store/insight';
-import { findTicketById, type TicketRow } from '../../db/store/tickets';
+import { bumpFact, dequeueTimers, queuedTimers, rebuildDailyCounts, rebuildFacts, type RollupKey } from '../../db/store/insight';
+import type { TicketRow } from '../../db/store/tickets';
 import { SlaRegistry } from '../sla/registry.server';
 import { measureOnClock } from '../sla/schedule';
 import type { TicketHook } from '../tickets/context';
@@ -24,15 +24,12 @@ export function rollupKeyOf(ticket: Pick<TicketRow, 'createdAt' | 'channel' | 'p
 }
 
 /**
- * The TicketHook that counts each new ticket and measures the SLA targets met in the change
- * (queued by a trigger); register it after the SLA hook in the server's tickets.hooks.
+ * The TicketHook that measures the SLA targets met in the change (a trigger queued them);
+ * register it after the SLA hook in the server's tickets.hooks. Opening and reclassifying
+ * tickets is counted by triggers on the tickets table (migration insight_facts).
  */
 export function createRollupHook(): TicketHook {
-  return (tx, change) => {
-    if (change.trigger === 'ticket.created') {
-      const ticket = findTicketById(tx, change.ticketId);
-      if (ticket) bumpDailyCount(tx, rollupKeyOf(ticket));
-    }
+  return (tx) => {
     measureMetTimers(tx);
   };
 }
@@ -63,19 +60,6 @@ export function measureMetTimers(tx: Tx, limit = 10_000): number {
     queued.map((t) => t.timerId),
   );
   return queued.length;
-}
-
-/**
- * For the work that reclassifies a ticket (triage changing its product, cause, kind or team):
- * call it in the same transaction with the ticket as it was and as it is, so the roll-ups keep
- * counting it once, in its current cell.
- */
-export function moveTicketInRollups(tx: Tx, before: Parameters<typeof rollupKeyOf>[0], after: Parameters<typeof rollupKeyOf>[0]): void {
-  const from = rollupKeyOf(before);
-  const to = rollupKeyOf(after);
-  if (JSON.stringify(from) === JSON.stringify(to)) return;
-  bumpDailyCount(tx, from, -1);
-  bumpDailyCount(tx, to, 1);
 }
 
 /** Recounts every roll-up and fact from the tickets and their history; safe to run again at any time. */

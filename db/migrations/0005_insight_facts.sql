@@ -123,3 +123,33 @@ CREATE TRIGGER IF NOT EXISTS insight_lessons_fts_upd AFTER UPDATE OF lesson ON c
 END;
 --> statement-breakpoint
 INSERT INTO insight_lessons_fts (insight_lessons_fts) VALUES ('rebuild');
+--> statement-breakpoint
+-- The opened counts (insight_daily_counts, _totals, monthly) follow every ticket insert and every
+-- change of channel, product, cause, kind or team, whichever code makes it (triage, rules, the
+-- API): a ticket is always counted once, in the cell it is in now. It replaces the ticket.created
+-- hook and the moveTicketInRollups call that reclassifying code had to remember.
+CREATE TRIGGER IF NOT EXISTS insight_counts_ins AFTER INSERT ON tickets BEGIN
+  INSERT INTO insight_daily_counts (day, channel, product, cause, kind, team_id, opened) VALUES (strftime('%Y-%m-%d', NEW.created_at / 1000, 'unixepoch'), NEW.channel, coalesce(NEW.product, ''), coalesce(NEW.cause, ''), NEW.kind, coalesce(NEW.team_id, 0), 1)
+  ON CONFLICT (day, channel, product, cause, kind, team_id) DO UPDATE SET opened = opened + excluded.opened;
+  INSERT INTO insight_daily_totals (day, kind, channel, team_id, opened) VALUES (strftime('%Y-%m-%d', NEW.created_at / 1000, 'unixepoch'), NEW.kind, NEW.channel, coalesce(NEW.team_id, 0), 1)
+  ON CONFLICT (day, kind, channel, team_id) DO UPDATE SET opened = opened + excluded.opened;
+  INSERT INTO insight_monthly_counts (month, channel, product, cause, kind, team_id, opened) VALUES (substr(strftime('%Y-%m-%d', NEW.created_at / 1000, 'unixepoch'), 1, 7), NEW.channel, coalesce(NEW.product, ''), coalesce(NEW.cause, ''), NEW.kind, coalesce(NEW.team_id, 0), 1)
+  ON CONFLICT (month, channel, product, cause, kind, team_id) DO UPDATE SET opened = opened + excluded.opened;
+END;
+--> statement-breakpoint
+CREATE TRIGGER IF NOT EXISTS insight_counts_move AFTER UPDATE OF channel, product, cause, kind, team_id, created_at ON tickets
+WHEN OLD.channel IS NOT NEW.channel OR OLD.product IS NOT NEW.product OR OLD.cause IS NOT NEW.cause
+  OR OLD.kind IS NOT NEW.kind OR OLD.team_id IS NOT NEW.team_id OR OLD.created_at IS NOT NEW.created_at BEGIN
+  INSERT INTO insight_daily_counts (day, channel, product, cause, kind, team_id, opened) VALUES (strftime('%Y-%m-%d', OLD.created_at / 1000, 'unixepoch'), OLD.channel, coalesce(OLD.product, ''), coalesce(OLD.cause, ''), OLD.kind, coalesce(OLD.team_id, 0), -1)
+  ON CONFLICT (day, channel, product, cause, kind, team_id) DO UPDATE SET opened = opened + excluded.opened;
+  INSERT INTO insight_daily_totals (day, kind, channel, team_id, opened) VALUES (strftime('%Y-%m-%d', OLD.created_at / 1000, 'unixepoch'), OLD.kind, OLD.channel, coalesce(OLD.team_id, 0), -1)
+  ON CONFLICT (day, kind, channel, team_id) DO UPDATE SET opened = opened + excluded.opened;
+  INSERT INTO insight_monthly_counts (month, channel, product, cause, kind, team_id, opened) VALUES (substr(strftime('%Y-%m-%d', OLD.created_at / 1000, 'unixepoch'), 1, 7), OLD.channel, coalesce(OLD.product, ''), coalesce(OLD.cause, ''), OLD.kind, coalesce(OLD.team_id, 0), -1)
+  ON CONFLICT (month, channel, product, cause, kind, team_id) DO UPDATE SET opened = opened + excluded.opened;
+  INSERT INTO insight_daily_counts (day, channel, product, cause, kind, team_id, opened) VALUES (strftime('%Y-%m-%d', NEW.created_at / 1000, 'unixepoch'), NEW.channel, coalesce(NEW.product, ''), coalesce(NEW.cause, ''), NEW.kind, coalesce(NEW.team_id, 0), 1)
+  ON CONFLICT (day, channel, product, cause, kind, team_id) DO UPDATE SET opened = opened + excluded.opened;
+  INSERT INTO insight_daily_totals (day, kind, channel, team_id, opened) VALUES (strftime('%Y-%m-%d', NEW.created_at / 1000, 'unixepoch'), NEW.kind, NEW.channel, coalesce(NEW.team_id, 0), 1)
+  ON CONFLICT (day, kind, channel, team_id) DO UPDATE SET opened = opened + excluded.opened;
+  INSERT INTO insight_monthly_counts (month, channel, product, cause, kind, team_id, opened) VALUES (substr(strftime('%Y-%m-%d', NEW.created_at / 1000, 'unixepoch'), 1, 7), NEW.channel, coalesce(NEW.product, ''), coalesce(NEW.cause, ''), NEW.kind, coalesce(NEW.team_id, 0), 1)
+  ON CONFLICT (month, channel, product, cause, kind, team_id) DO UPDATE SET opened = opened + excluded.opened;
+END;

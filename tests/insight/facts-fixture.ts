@@ -36,6 +36,8 @@ export const LESSON_A = '销售人员未说明理财产品不保本, explain the
 export const LESSON_A2 = 'Check the risk profile is current before any wealth sale';
 export const LESSON_B = 'Fee schedule was clear; reply faster to fee questions';
 export const COMMENT_A = '不满意，处理太慢, and nobody called';
+/** A's subject: Chinese, quotes and commas, for the CSV round trip. */
+export const SUBJECT_A = '我买的"稳健"理财，结果亏了 12,000 元, and "nobody" told me';
 
 /** Sets the fixture up in `ctx` (whose hooks get the SLA and roll-up hooks, in the server's order). */
 export function buildFactsFixture(ctx: TicketContext) {
@@ -48,12 +50,12 @@ export function buildFactsFixture(ctx: TicketContext) {
   const wealth = writeTransaction(ctx.db, (tx) => findOrCreateTeam(tx, 'Wealth', at('2026-03-01T00:00:00Z')));
   const cards = writeTransaction(ctx.db, (tx) => findOrCreateTeam(tx, 'Cards', at('2026-03-01T00:00:00Z')));
 
-  const open = (iso: string, fields: { product: 'wealth' | 'cards'; cause: 'mis_selling' | 'fees' }, teamId: number, agentId: number, email: string) => {
-    const r = intake(ctx, webMessage({ sender: { name: '客户', email }, text: '投诉内容', receivedAt: at(iso) }), { kind: 'complaint', ...fields });
+  const open = (iso: string, fields: { product: 'wealth' | 'cards'; cause: 'mis_selling' | 'fees' }, teamId: number, agentId: number, email: string, subject?: string) => {
+    const r = intake(ctx, webMessage({ sender: { name: '客户', email }, subject, text: '投诉内容', receivedAt: at(iso) }), { kind: 'complaint', ...fields });
     ctx.db.update(tickets).set({ teamId, assigneeId: agentId }).where(eq(tickets.id, r.ticketId)).run();
     return r;
   };
-  const a = open('2026-03-02T09:00:00+08:00', { product: 'wealth', cause: 'mis_selling' }, wealth, agent1, 'a-client@example.com');
+  const a = open('2026-03-02T09:00:00+08:00', { product: 'wealth', cause: 'mis_selling' }, wealth, agent1, 'a-client@example.com', SUBJECT_A);
   const b = open('2026-03-02T10:00:00+08:00', { product: 'cards', cause: 'fees' }, cards, agent2, 'b-client@example.com');
   const customerA = ctx.db.select({ id: tickets.customerId }).from(tickets).where(eq(tickets.id, a.ticketId)).get()!.id;
   ctx.db
