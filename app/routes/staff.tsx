@@ -34,6 +34,7 @@ export default function StaffLayout() {
             <NavLink to="/staff/log">{st(lang, 'nav.log')}</NavLink>
           </>
         ) : null}
+        {data.perms['reports.view'] ? <NavLink to="/staff/reports">{st(lang, 'nav.reports')}</NavLink> : null}
         {data.perms['macros.manage'] ? <NavLink to="/staff/macros">{st(lang, 'nav.macros')}</NavLink> : null}
         {data.perms['accounts.manage'] ? <NavLink to="/staff/admin/users">{st(lang, 'nav.accounts')}</NavLink> : null}
         {data.perms['rules.manage'] ? <NavLink to="/staff/admin/rules">{st(lang, 'nav.rules')}</NavLink> : null}

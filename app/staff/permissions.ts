@@ -18,7 +18,7 @@ export const PERMISSIONS = {
   'macros.manage': ['supervisor'],
   'flags.manage': ['compliance'],
   'reviews.manage': ['compliance'],
-  'reports.view': ['compliance'],
+  'reports.view': ['supervisor', 'compliance', 'admin'],
   'rules.manage': ['compliance', 'admin'],
   'accounts.manage': ['admin'],
   'teams.manage': ['admin'],

@@ -110,3 +110,83 @@ export const insightAlertTickets = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.alertId, t.ticketId] })],
 );
+
+/**
+ * What happened to tickets per UTC day, beyond their opening: case reviews (outcome, redress,
+ * root cause), ratings, risk flags, suitability mismatches by sales channel, escalations, SLA
+ * targets met or missed and breaches, and how long targets took (a histogram). Each fact is
+ * counted on the day it happened, in the cell of the ticket's channel, product, cause and team
+ * at that moment (a later reclassification does not move history). Kept by triggers on the
+ * source tables (migration insight_facts) and, for SLA times on business clocks, by the roll-up
+ * hook; `measure` and `item` name the fact (review/upheld, flag/fraud, time/acknowledge:17…).
+ */
+export const insightDailyFacts = sqliteTable(
+  'insight_daily_facts',
+  {
+    measure: text('measure').notNull(),
+    day: text('day').notNull(),
+    item: text('item').notNull(),
+    /** '*' in cells that are not split by channel (the SLA time histogram). */
+    channel: text('channel').notNull(),
+    product: text('product').notNull(),
+    /** '*' in cells that are not split by cause. */
+    cause: text('cause').notNull(),
+    teamId: integer('team_id').notNull(),
+    n: integer('n').notNull(),
+    /** Sum of the fact's amount: redress in minor units, rating scores. */
+    total: integer('total').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.measure, t.day, t.item, t.channel, t.product, t.cause, t.teamId] }),
+    index('insight_daily_facts_cover_idx').on(t.measure, t.day, t.item, t.channel, t.product, t.cause, t.teamId, t.n, t.total),
+  ],
+);
+
+/** The same facts per month (YYYY-MM), so a long period reads months plus the edge days. */
+export const insightMonthlyFacts = sqliteTable(
+  'insight_monthly_facts',
+  {
+    measure: text('measure').notNull(),
+    month: text('month').notNull(),
+    item: text('item').notNull(),
+    channel: text('channel').notNull(),
+    product: text('product').notNull(),
+    cause: text('cause').notNull(),
+    teamId: integer('team_id').notNull(),
+    n: integer('n').notNull(),
+    total: integer('total').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.measure, t.month, t.item, t.channel, t.product, t.cause, t.teamId] }),
+    index('insight_monthly_facts_cover_idx').on(t.measure, t.month, t.item, t.channel, t.product, t.cause, t.teamId, t.n, t.total),
+  ],
+);
+
+/**
+ * Per agent and day: tickets resolved while assigned to them (handled), reopened after that,
+ * SLA breaches while assigned, ratings (n, score total). Team is the ticket's team at the time.
+ */
+export const insightAgentDaily = sqliteTable(
+  'insight_agent_daily',
+  {
+    day: text('day').notNull(),
+    agentId: integer('agent_id').notNull(),
+    teamId: integer('team_id').notNull(),
+    measure: text('measure').notNull(),
+    n: integer('n').notNull(),
+    total: integer('total').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.day, t.agentId, t.teamId, t.measure] }),
+    index('insight_agent_daily_cover_idx').on(t.day, t.teamId, t.agentId, t.measure, t.n, t.total),
+  ],
+);
+
+/**
+ * Timers that just met their target, waiting for the roll-up to measure how long they took on
+ * their own clock (business time needs the calendar, which SQL does not have). A trigger fills
+ * it in the transaction that meets the timer; the roll-up hook and the insight scheduler empty it.
+ */
+export const insightTimerQueue = sqliteTable('insight_timer_queue', {
+  timerId: integer('timer_id').primaryKey(),
+});

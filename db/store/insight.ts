@@ -5,7 +5,24 @@ import { and, asc, desc, eq, gte, inArray, isNull, lt, or, sql, type SQL } from 
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { Db, Tx } from '../client';
 import type { Cause, Channel, Language, Product, TicketKind } from '../constants';
-import { insightAlerts, insightAlertTickets, insightDailyCounts, insightDailyTotals, insightMonthlyCounts, staffUsers, ticketFlags, tickets } from '../schema';
+import {
+  caseReviews,
+  insightAgentDaily,
+  insightAlerts,
+  insightAlertTickets,
+  insightDailyCounts,
+  insightDailyFacts,
+  insightDailyTotals,
+  insightMonthlyCounts,
+  insightMonthlyFacts,
+  insightTimerQueue,
+  ratings,
+  slaPolicies,
+  slaTimers,
+  staffUsers,
+  ticketFlags,
+  tickets,
+} from '../schema';
 
 export type AlertRow = typeof insightAlerts.$inferSelect;
 export type NewAlert = typeof insightAlerts.$inferInsert;
@@ -456,4 +473,286 @@ export function iterateExportPage(
     n++;
   }
   return n;
+}
+
+/** Alerts raised in [from, to), newest first, at most `limit` (insight_alerts_created_idx). */
+export function alertsRaisedBetween(tx: Tx, { from, to, limit }: { from: Date; to: Date; limit: number }): AlertRow[] {
+  const a = insightAlerts;
+  return tx
+    .select()
+    .from(a)
+    .where(and(gte(a.createdAt, from), lt(a.createdAt, to)))
+    .orderBy(desc(a.createdAt), desc(a.id))
+    .limit(limit)
+    .all();
+}
+
+/** The first `limit` tickets an alert links (its whole list can run to hundreds), and how many it links. */
+export function alertTicketSample(tx: Tx, alertId: number, limit: number): { references: string[]; total: number } {
+  const references = tx
+    .select({ reference: tickets.reference })
+    .from(insightAlertTickets)
+    .innerJoin(tickets, eq(tickets.id, insightAlertTickets.ticketId))
+    .where(eq(insightAlertTickets.alertId, alertId))
+    .orderBy(tickets.id)
+    .limit(limit)
+    .all()
+    .map((r) => r.reference);
+  const total = tx.select({ n: sql<number>`count(*)` }).from(insightAlertTickets).where(eq(insightAlertTickets.alertId, alertId)).get()!.n;
+  return { references, total };
+}
+
+// ---- Facts: what happened to tickets after they opened (db/schema/insight.ts) ----------------
+
+export interface FactCell {
+  measure: string;
+  day: string;
+  item: string;
+  channel: string;
+  product: string;
+  cause: string;
+  teamId: number;
+  n: number;
+  total: number;
+}
+
+/** Adds to one daily fact cell (the monthly cell follows by trigger). */
+export function bumpFact(tx: Tx, cell: FactCell): void {
+  const f = insightDailyFacts;
+  tx.insert(f)
+    .values(cell)
+    .onConflictDoUpdate({
+      target: [f.measure, f.day, f.item, f.channel, f.product, f.cause, f.teamId],
+      set: { n: sql`${f.n} + ${cell.n}`, total: sql`${f.total} + ${cell.total}` },
+    })
+    .run();
+}
+
+export interface QueuedTimer {
+  timerId: number;
+  target: string;
+  policyId: number;
+  clock: 'calendar' | 'business';
+  calendarName: string | null;
+  startedAt: number;
+  metAt: number | null;
+  pausedTotalMs: number;
+  state: string;
+  channel: string;
+  product: string | null;
+  teamId: number | null;
+}
+
+/** Up to `limit` timers waiting to be measured, with their ticket's cell, oldest first. */
+export function queuedTimers(tx: Tx, limit: number): QueuedTimer[] {
+  return tx.all<QueuedTimer>(sql`
+    select q.timer_id as timerId, s.target, s.policy_id as policyId, s.clock, s.calendar_name as calendarName,
+           s.started_at as startedAt, s.met_at as metAt, s.paused_total_ms as pausedTotalMs, s.state,
+           t.channel, t.product, t.team_id as teamId
+    from ${insightTimerQueue} q
+    join ${slaTimers} s on s.id = q.timer_id
+    join ${tickets} t on t.id = s.ticket_id
+    order by q.timer_id
+    limit ${limit}`);
+}
+
+export function dequeueTimers(tx: Tx, timerIds: number[]): void {
+  for (let i = 0; i < timerIds.length; i += 400) tx.delete(insightTimerQueue).where(inArray(insightTimerQueue.timerId, timerIds.slice(i, i + 400))).run();
+}
+
+export type FactDimension = 'item' | 'channel' | 'product' | 'cause' | 'team';
+type FactCube = typeof insightDailyFacts | typeof insightMonthlyFacts;
+
+/**
+ * Sums one measure's cells over a period, grouped by the given dimensions: whole months from the
+ * monthly cells, the edge days from the daily ones. `splitBy: 'product-team'` marks a measure
+ * whose cells are not split by channel and cause (the SLA time histogram): those filters are
+ * not applied to it.
+ */
+export function sumFacts(
+  tx: Tx,
+  { measure, filter, groupBy, splitBy = 'all' }: { measure: string; filter: VolumeFilter; groupBy: FactDimension[]; splitBy?: 'all' | 'product-team' },
+): { key: (string | number)[]; n: number; total: number }[] {
+  const { months, days } = splitPeriod(filter.fromDay, filter.toDay);
+  const parts: { c: FactCube; range: SQL }[] = days.map(([from, to]) => ({
+    c: insightDailyFacts,
+    range: and(gte(insightDailyFacts.day, from), lt(insightDailyFacts.day, to))!,
+  }));
+  if (months) parts.push({ c: insightMonthlyFacts, range: and(gte(insightMonthlyFacts.month, months[0]), lt(insightMonthlyFacts.month, months[1]))! });
+  const totals = new Map<string, { key: (string | number)[]; n: number; total: number }>();
+  for (const { c, range } of parts) {
+    const columns = groupBy.map((d) => ({ item: c.item, channel: c.channel, product: c.product, cause: c.cause, team: c.teamId })[d]);
+    const terms: SQL[] = [eq(c.measure, measure), range];
+    if (splitBy === 'all' && filter.channel) terms.push(eq(c.channel, filter.channel));
+    if (filter.product) terms.push(eq(c.product, filter.product));
+    if (splitBy === 'all' && filter.cause) terms.push(eq(c.cause, filter.cause));
+    if (filter.teamId !== undefined) terms.push(eq(c.teamId, filter.teamId));
+    const select = Object.fromEntries(columns.map((col, i) => [`k${i}`, col]));
+    const rows = tx
+      .select({ ...select, n: sql<number>`sum(${c.n})`, total: sql<number>`sum(${c.total})` })
+      .from(c)
+      .where(and(...terms))
+      .groupBy(...columns)
+      .all() as Record<string, string | number>[];
+    for (const row of rows) {
+      const key = columns.map((_, i) => row[`k${i}`]!);
+      const id = JSON.stringify(key);
+      const seen = totals.get(id);
+      if (seen) {
+        seen.n += Number(row.n);
+        seen.total += Number(row.total);
+      } else totals.set(id, { key, n: Number(row.n), total: Number(row.total) });
+    }
+  }
+  // A review replaced by a later one leaves cells summing to zero: nothing to show.
+  return [...totals.values()].filter((r) => r.n !== 0 || r.total !== 0);
+}
+
+/** Per agent over [fromDay, toDay): each measure's count and total (insight_agent_daily_cover_idx). */
+export function agentFacts(
+  tx: Tx,
+  { fromDay, toDay, teamId }: { fromDay: string; toDay: string; teamId?: number },
+): { agentId: number; measure: string; n: number; total: number }[] {
+  const a = insightAgentDaily;
+  return tx
+    .select({ agentId: a.agentId, measure: a.measure, n: sql<number>`sum(${a.n})`, total: sql<number>`sum(${a.total})` })
+    .from(a)
+    .where(and(gte(a.day, fromDay), lt(a.day, toDay), teamId === undefined ? undefined : eq(a.teamId, teamId)))
+    .groupBy(a.agentId, a.measure)
+    .all();
+}
+
+function ticketTerms(f: TicketFilter): SQL[] {
+  const terms: SQL[] = [];
+  if (f.channel) terms.push(eq(tickets.channel, f.channel));
+  if (f.product) terms.push(eq(tickets.product, f.product));
+  if (f.cause) terms.push(eq(tickets.cause, f.cause));
+  if (f.teamId !== undefined) terms.push(eq(tickets.teamId, f.teamId));
+  return terms;
+}
+
+export interface RatingComment {
+  reference: string;
+  score: number;
+  comment: string;
+  teamId: number | null;
+  assigneeId: number | null;
+  createdAt: Date;
+}
+
+/** The newest rating comments given in [from, to), at most `limit` (ratings_created_idx, newest first). */
+export function ratingComments(tx: Tx, { from, to, filter, limit }: { from: Date; to: Date; filter: TicketFilter; limit: number }): RatingComment[] {
+  return tx
+    .select({
+      reference: tickets.reference,
+      score: ratings.score,
+      comment: sql<string>`${ratings.comment}`,
+      teamId: tickets.teamId,
+      assigneeId: tickets.assigneeId,
+      createdAt: ratings.createdAt,
+    })
+    .from(ratings)
+    .innerJoin(tickets, eq(tickets.id, ratings.ticketId))
+    .where(
+      and(
+        // `score is not null` lets the planner use the partial ratings_created_idx.
+        sql`${ratings.score} is not null`,
+        gte(ratings.createdAt, from),
+        lt(ratings.createdAt, to),
+        sql`coalesce(${ratings.comment}, '') <> ''`,
+        ...ticketTerms(filter),
+      ),
+    )
+    .orderBy(desc(ratings.createdAt), desc(ratings.id))
+    .limit(limit)
+    .all();
+}
+
+export interface LessonRow {
+  reference: string;
+  product: string | null;
+  outcome: string;
+  rootCause: string;
+  lesson: string;
+  createdAt: Date;
+}
+
+/**
+ * Case reviews written in [from, to), newest first, at most `limit`; with `query`, only those
+ * whose lesson contains it (the trigram index for three characters or more, LIKE below that).
+ */
+export function searchLessons(
+  tx: Tx,
+  { from, to, filter, query, limit }: { from: Date; to: Date; filter: TicketFilter; query?: string; limit: number },
+): LessonRow[] {
+  const terms: SQL[] = [gte(caseReviews.createdAt, from), lt(caseReviews.createdAt, to), ...ticketTerms(filter)];
+  if (query && [...query].length >= 3) {
+    terms.push(sql`${caseReviews.id} in (select rowid from insight_lessons_fts where insight_lessons_fts match ${`"${query.replace(/"/g, '""')}"`})`);
+  } else if (query) {
+    terms.push(sql`instr(lower(${caseReviews.lesson}), lower(${query})) > 0`);
+  }
+  return tx
+    .select({
+      reference: tickets.reference,
+      product: tickets.product,
+      outcome: caseReviews.outcome,
+      rootCause: caseReviews.rootCause,
+      lesson: caseReviews.lesson,
+      createdAt: caseReviews.createdAt,
+    })
+    .from(caseReviews)
+    .innerJoin(tickets, eq(tickets.id, caseReviews.ticketId))
+    .where(and(...terms))
+    .orderBy(desc(caseReviews.createdAt), desc(caseReviews.id))
+    .limit(limit)
+    .all();
+}
+
+export function policyNames(tx: Tx): { id: number; name: string }[] {
+  return tx.select({ id: slaPolicies.id, name: slaPolicies.name }).from(slaPolicies).orderBy(slaPolicies.position).all();
+}
+
+/**
+ * Recounts every fact the triggers keep from the source tables, in the caller's transaction, and
+ * queues every met timer to be measured again. Escalations are counted at each ticket's current
+ * level on its last update, and reopenings are not recovered: the tables keep no such history.
+ */
+export function rebuildFacts(tx: Tx): void {
+  tx.delete(insightDailyFacts).run();
+  tx.delete(insightMonthlyFacts).run();
+  tx.delete(insightAgentDaily).run();
+  tx.delete(insightTimerQueue).run();
+  const day = (col: string) => `strftime('%Y-%m-%d', ${col} / 1000, 'unixepoch')`;
+  const cell = `t.channel, coalesce(t.product, ''), coalesce(t.cause, ''), coalesce(t.team_id, 0)`;
+  const upsertFacts = (select: string) =>
+    tx.run(
+      sql.raw(`insert into insight_daily_facts (measure, day, item, channel, product, cause, team_id, n, total)
+      select * from (${select}) where true
+      on conflict (measure, day, item, channel, product, cause, team_id) do update set n = n + excluded.n, total = total + excluded.total`),
+    );
+  const latest = `case_reviews r join tickets t on t.id = r.ticket_id where r.id = (select max(id) from case_reviews x where x.ticket_id = r.ticket_id)`;
+  upsertFacts(`select 'review', ${day('r.created_at')}, r.outcome, ${cell}, count(*), sum(coalesce(r.redress_minor, 0)) from ${latest} group by 2, 3, 4, 5, 6, 7`);
+  upsertFacts(`select 'root_cause', ${day('r.created_at')}, r.root_cause, ${cell}, count(*), 0 from ${latest} group by 2, 3, 4, 5, 6, 7`);
+  upsertFacts(`select 'rating', ${day('r.created_at')}, cast(r.score as text), ${cell}, count(*), sum(r.score) from ratings r join tickets t on t.id = r.ticket_id group by 2, 3, 4, 5, 6, 7`);
+  upsertFacts(`select 'flag', ${day('f.created_at')}, f.flag, ${cell}, count(*), 0 from ticket_flags f join tickets t on t.id = f.ticket_id group by 2, 3, 4, 5, 6, 7`);
+  upsertFacts(`select 'suitability', ${day('f.created_at')},
+      coalesce((select h.sales_channel from customer_holdings h where h.customer_id = t.customer_id and h.type = t.product order by h.id limit 1), ''),
+      ${cell}, count(*), 0
+    from ticket_flags f join tickets t on t.id = f.ticket_id where f.flag = 'suitability-mismatch' group by 2, 3, 4, 5, 6, 7`);
+  upsertFacts(`select 'escalation', ${day('t.updated_at')}, cast(t.level as text), ${cell}, count(*), 0 from tickets t where t.level > 0 group by 2, 3, 4, 5, 6, 7`);
+  upsertFacts(`select 'breach', ${day('coalesce(s.breached_at, s.updated_at)')}, s.target, ${cell}, count(*), 0
+    from sla_timers s join tickets t on t.id = s.ticket_id where s.breached_at is not null or s.state = 'breached' group by 2, 3, 4, 5, 6, 7`);
+  const upsertAgent = (select: string) =>
+    tx.run(
+      sql.raw(`insert into insight_agent_daily (day, agent_id, team_id, measure, n, total)
+      select * from (${select}) where true
+      on conflict (day, agent_id, team_id, measure) do update set n = n + excluded.n, total = total + excluded.total`),
+    );
+  upsertAgent(`select ${day('coalesce(t.resolved_at, t.closed_at)')}, t.assignee_id, coalesce(t.team_id, 0), 'handled', count(*), 0
+    from tickets t where t.assignee_id is not null and t.status in ('resolved', 'closed') group by 1, 2, 3`);
+  upsertAgent(`select ${day('r.created_at')}, t.assignee_id, coalesce(t.team_id, 0), 'rating', count(*), sum(r.score)
+    from ratings r join tickets t on t.id = r.ticket_id where t.assignee_id is not null group by 1, 2, 3`);
+  upsertAgent(`select ${day('coalesce(s.breached_at, s.updated_at)')}, t.assignee_id, coalesce(t.team_id, 0), 'breach', count(*), 0
+    from sla_timers s join tickets t on t.id = s.ticket_id where t.assignee_id is not null and (s.breached_at is not null or s.state = 'breached') group by 1, 2, 3`);
+  tx.run(sql`insert into insight_timer_queue (timer_id) select id from sla_timers where met_at is not null`);
 }

@@ -1,13 +1,25 @@
 // Report figures over a small history counted by hand, read from the roll-ups the ticket hook
 // keeps; the backfill recounts the same figures from the tickets.
 import { describe, expect, it } from 'vitest';
-import { backlogByAge, volumeBy, volumeByDay, volumeByWeek } from '../../app/insight/reports.server';
-import { backfillRollups, moveTicketInRollups } from '../../app/insight/rollup.server';
+import {
+  backlogByAge,
+  outcomesReport,
+  riskReport,
+  satisfactionReport,
+  slaReport,
+  staffQuality,
+  volumeBy,
+  volumeByDay,
+  volumeByWeek,
+} from '../../app/insight/reports.server';
+import { ratingComments, searchLessons } from '../../db/store/insight';
+import { testContext } from '../support/ticket-context';
+import { buildFactsFixture, COMMENT_A, LESSON_A, LESSON_A2, LESSON_B } from './facts-fixture';
+import { backfillRollups } from '../../app/insight/rollup.server';
 import { changeStatus } from '../../app/tickets/status.server';
 import { writeTransaction } from '../../db/client';
 import { insightDailyCounts, insightDailyTotals, insightMonthlyCounts, tickets } from '../../db/schema';
 import { eq } from 'drizzle-orm';
-import { findTicketById } from '../../db/store/tickets';
 import { insightContext, openComplaint } from '../support/insight-fixtures';
 
 const at = (iso: string) => new Date(iso);
@@ -126,11 +138,8 @@ describe('reports', () => {
 
   it('keeps a reclassified ticket counted once, and the backfill recounts the same cells', () => {
     const { ctx, ids } = history();
-    writeTransaction(ctx.db, (tx) => {
-      const before = findTicketById(tx, ids.w1!)!;
-      tx.update(tickets).set({ product: 'funds' }).where(eq(tickets.id, ids.w1!)).run();
-      moveTicketInRollups(tx, before, findTicketById(tx, ids.w1!)!);
-    });
+    // Whoever reclassifies it (triage, a rule, the API), the trigger moves the count.
+    writeTransaction(ctx.db, (tx) => tx.update(tickets).set({ product: 'funds' }).where(eq(tickets.id, ids.w1!)).run());
     expect(volumeBy(ctx.db, { ...PERIOD, kind: 'complaint' }, 'product')).toEqual([
       { value: 'cards', opened: 4 },
       { value: 'wealth', opened: 2 },
@@ -145,5 +154,132 @@ describe('reports', () => {
     const kept = cells();
     backfillRollups(ctx.db);
     expect(cells()).toEqual(kept);
+  });
+});
+
+describe('report facts', () => {
+  const MARCH = { from: '2026-03-01', to: '2026-04-01' };
+  const H = 3_600_000;
+
+  it('counts SLA targets met and late, their business and calendar times, and breaches by team', () => {
+    const ctx = testContext();
+    const f = buildFactsFixture(ctx);
+    const sla = slaReport(ctx.db, MARCH);
+    expect(sla.byTarget).toEqual([
+      { target: 'first_response', met: 1, late: 1, share: 0.5 },
+      { target: 'resolution', met: 1, late: 1, share: 0.5 },
+    ]);
+    expect(sla.byPolicy.map((p) => [p.target, p.met, p.late])).toEqual([
+      ['first_response', 1, 1],
+      ['resolution', 1, 1],
+    ]);
+    // First response: 2 and 14 business hours → buckets "up to 2 h" and "up to 16 h".
+    // Resolution: 72 h and 18 calendar days → "up to 3 days" and "up to 21 days".
+    expect(sla.times).toEqual([
+      { target: 'first_response', n: 2, median: 2 * H, p90: 16 * H },
+      { target: 'resolution', n: 2, median: 72 * H, p90: 21 * 24 * H },
+    ]);
+    // B breached its first response (3 Mar) and its resolution (17 Mar); A breached nothing.
+    expect(sla.breachesByTeam).toEqual([{ teamId: f.cards, breaches: 2 }]);
+    expect(slaReport(ctx.db, { ...MARCH, teamId: f.wealth }).byTarget).toEqual([
+      { target: 'first_response', met: 1, late: 0, share: 1 },
+      { target: 'resolution', met: 1, late: 0, share: 1 },
+    ]);
+    // Before B's late reply (4 Mar) only A's reply was measured.
+    expect(slaReport(ctx.db, { from: '2026-03-02', to: '2026-03-04' }).times).toEqual([{ target: 'first_response', n: 1, median: 2 * H, p90: 2 * H }]);
+  });
+
+  it('reads outcomes from each ticket’s latest case review, with redress and root causes', () => {
+    const ctx = testContext();
+    buildFactsFixture(ctx);
+    expect(outcomesReport(ctx.db, MARCH)).toEqual({
+      reviews: 2,
+      upheld: 1,
+      upheldRate: 0.5,
+      byOutcome: [
+        { outcome: 'not_upheld', n: 1 },
+        { outcome: 'partly_upheld', n: 1 },
+      ],
+      redressByProduct: [
+        { product: 'wealth', reviews: 1, redressMinor: 500_000 },
+        { product: 'cards', reviews: 1, redressMinor: 0 },
+      ],
+      rootCauses: [
+        { rootCause: 'misleading_information', n: 1 },
+        { rootCause: 'process_defect', n: 1 },
+      ],
+    });
+    // 2–7 March: A's first review was replaced on 8 March, so nothing counts in that span.
+    expect(outcomesReport(ctx.db, { from: '2026-03-02', to: '2026-03-08' }).reviews).toBe(0);
+    const march = { from: new Date('2026-03-01T00:00:00Z'), to: new Date('2026-04-01T00:00:00Z'), filter: {}, limit: 10 };
+    // Three characters or more: the trigram index; fewer: a plain substring match.
+    expect(searchLessons(ctx.db, { ...march, query: '不保本' }).map((l) => l.lesson)).toEqual([LESSON_A]);
+    expect(searchLessons(ctx.db, { ...march, query: '保本' }).map((l) => l.lesson)).toEqual([LESSON_A]);
+    expect(searchLessons(ctx.db, { ...march, query: 'RISK' }).map((l) => l.lesson)).toEqual([LESSON_A2, LESSON_A]);
+    expect(searchLessons(ctx.db, { ...march, query: 'fee', filter: { product: 'wealth' } })).toEqual([]);
+    expect(searchLessons(ctx.db, march).map((l) => l.lesson)).toEqual([LESSON_B, LESSON_A2, LESSON_A]);
+  });
+
+  it('counts escalations by level, risk signals, and suitability mismatches by product and sales channel', () => {
+    const ctx = testContext();
+    buildFactsFixture(ctx);
+    expect(riskReport(ctx.db, MARCH)).toEqual({
+      escalationsByLevel: [
+        { level: 1, n: 1 },
+        { level: 2, n: 1 },
+      ],
+      flags: [
+        { flag: 'suitability-mismatch', n: 1 },
+        { flag: 'vulnerable', n: 1 },
+      ],
+      suitabilityByProduct: [{ product: 'wealth', n: 1 }],
+      suitabilityBySalesChannel: [{ salesChannel: '网点', n: 1 }],
+    });
+    expect(riskReport(ctx.db, { ...MARCH, cause: 'fees' }).flags).toEqual([{ flag: 'vulnerable', n: 1 }]);
+  });
+
+  it('averages ratings by team and agent and measures staff quality', () => {
+    const ctx = testContext();
+    const f = buildFactsFixture(ctx);
+    const sat = satisfactionReport(ctx.db, MARCH);
+    expect(sat).toEqual({
+      ratings: 2,
+      average: 3.5,
+      byScore: [
+        { score: 5, n: 1 },
+        { score: 2, n: 1 },
+      ],
+      byTeam: expect.arrayContaining([
+        { teamId: f.wealth, ratings: 1, average: 2 },
+        { teamId: f.cards, ratings: 1, average: 5 },
+      ]),
+    });
+    expect(staffQuality(ctx.db, MARCH)).toEqual([
+      { agentId: f.agent1, handled: 1, reopened: 1, reopenedRate: 1, breaches: 0, ratings: 1, averageRating: 2 },
+      { agentId: f.agent2, handled: 1, reopened: 0, reopenedRate: 0, breaches: 2, ratings: 1, averageRating: 5 },
+    ]);
+    expect(staffQuality(ctx.db, { ...MARCH, teamId: f.cards }).map((a) => a.agentId)).toEqual([f.agent2]);
+    const comments = ratingComments(ctx.db, { from: new Date('2026-03-01T00:00:00Z'), to: new Date('2026-04-01T00:00:00Z'), filter: {}, limit: 10 });
+    expect(comments.map((c) => [c.comment, c.score, c.assigneeId])).toEqual([
+      ['Quick, clear', 5, f.agent2],
+      [COMMENT_A, 2, f.agent1],
+    ]);
+  });
+
+  it('recounts the facts from the source tables in the backfill, except the history they do not keep', () => {
+    const ctx = testContext();
+    buildFactsFixture(ctx);
+    const sla = slaReport(ctx.db, MARCH);
+    const before = [outcomesReport(ctx.db, MARCH), satisfactionReport(ctx.db, MARCH), sla.breachesByTeam, sla.times[0]];
+    const risk = riskReport(ctx.db, MARCH);
+    backfillRollups(ctx.db);
+    const after = slaReport(ctx.db, MARCH);
+    expect([outcomesReport(ctx.db, MARCH), satisfactionReport(ctx.db, MARCH), after.breachesByTeam, after.times[0]]).toEqual(before);
+    expect(riskReport(ctx.db, MARCH)).toEqual({
+      ...risk,
+      // The tickets keep only their current level, and A's reopening cleared its resolution's met time.
+      escalationsByLevel: [{ level: 2, n: 1 }],
+    });
+    expect(after.byTarget.find((t) => t.target === 'resolution')).toEqual({ target: 'resolution', met: 0, late: 1, share: 0 });
   });
 });
