@@ -10,6 +10,8 @@ const blankToUndefined = (v: unknown) => (typeof v === 'string' ? (v.trim() === 
 const optionalText = z.preprocess(blankToUndefined, z.string().optional());
 const optionalMatching = (pattern: RegExp, message: string) =>
   z.preprocess(blankToUndefined, z.string().regex(pattern, message).optional());
+const ms = (fallback: number) => z.coerce.number().int().min(100, 'must be at least 100 (milliseconds)').default(fallback);
+const count = (fallback: number) => z.coerce.number().int().min(1, 'must be at least 1').default(fallback);
 const url = z.preprocess(blankToUndefined, z.url('must be a URL such as https://complaints.example.com').optional());
 
 export const envSchema = z.object({
@@ -53,6 +55,18 @@ export const envSchema = z.object({
   SMTP_TLS_KEY: optionalText,
   REPLY_TO_DOMAIN: optionalMatching(/^[a-z0-9.-]+\.[a-z0-9-]+$/i, 'must be a domain such as reply.example.com'),
   SLA_SWEEP_MS: z.coerce.number().int().min(50, 'must be at least 50 (milliseconds)').default(15_000),
+  // Slow or hostile clients (see README "Limits and timeouts").
+  HTTP_HEADERS_TIMEOUT_MS: ms(20_000),
+  HTTP_REQUEST_TIMEOUT_MS: ms(60_000),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: ms(5_000),
+  HTTP_MAX_CONNECTIONS: count(1_000),
+  HTTP_MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(0, 'must be 0 (off) or more').default(100),
+  SMTP_SOCKET_TIMEOUT_MS: ms(60_000),
+  SMTP_SESSION_MAX_MS: ms(10 * 60_000),
+  SMTP_MAX_CLIENTS: count(200),
+  SMTP_MAX_CLIENTS_PER_IP: z.coerce.number().int().min(0, 'must be 0 (off) or more').default(20),
+  /** First retry delay of a failed outbox send; it doubles up to an hour. */
+  OUTBOX_BACKOFF_MS: ms(5_000),
 });
 
 export type Env = z.infer<typeof envSchema>;
