@@ -19,6 +19,8 @@ export interface RawRequest {
   body?: Buffer;
   /** Give up (and fail the call) after this long without a complete answer. */
   timeoutMs?: number;
+  /** Connect from this local address (127.0.0.2 is a second client on Linux's loopback). */
+  localAddress?: string;
 }
 
 /** One request on a fresh connection that asks to be closed after the answer. */
@@ -31,7 +33,7 @@ export function rawRequest(port: number, req: RawRequest): Promise<RawAnswer> {
   lines.push(Buffer.from('\r\n'), body);
   const bytes = Buffer.concat(lines);
   return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1');
+    const socket = connect({ port, host: '127.0.0.1', localAddress: req.localAddress });
     const chunks: Buffer[] = [];
     const timer = setTimeout(() => {
       socket.destroy();

@@ -13,7 +13,7 @@ export interface SmtpReply {
 
 export function smtpDeliver(
   port: number,
-  input: { from: string | Buffer; to: (string | Buffer)[]; data: Buffer; timeoutMs?: number },
+  input: { from: string | Buffer; to: (string | Buffer)[]; data: Buffer; timeoutMs?: number; localAddress?: string },
 ): Promise<SmtpReply> {
   const steps: { step: string; send?: Buffer }[] = [
     { step: 'greeting' },
@@ -24,7 +24,7 @@ export function smtpDeliver(
     { step: 'message', send: Buffer.concat([dotStuff(input.data), Buffer.from('\r\n.\r\n')]) },
   ];
   return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1');
+    const socket = connect({ port, host: '127.0.0.1', localAddress: input.localAddress });
     let buffer = '';
     let i = 0;
     let done = false;
