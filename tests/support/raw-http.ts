@@ -68,7 +68,11 @@ function parseAnswer(all: Buffer): RawAnswer | undefined {
   const headers: Record<string, string> = {};
   for (const line of head.slice(1)) {
     const i = line.indexOf(':');
-    if (i > 0) headers[line.slice(0, i).trim().toLowerCase()] = line.slice(i + 1).trim();
+    if (i <= 0) continue;
+    const name = line.slice(0, i).trim().toLowerCase();
+    const value = line.slice(i + 1).trim();
+    // Repeated headers are joined, Set-Cookie one per line (its values contain commas).
+    headers[name] = headers[name] === undefined ? value : `${headers[name]}${name === 'set-cookie' ? '\n' : ', '}${value}`;
   }
   let body = all.subarray(split + 4);
   if (headers['transfer-encoding']?.includes('chunked')) body = dechunk(body);
