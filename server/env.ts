@@ -23,6 +23,8 @@ export const envSchema = z.object({
     .default('file:data/redress.sqlite')
     .refine((v) => v === ':memory:' || v.startsWith('file:') || !v.includes('://'), 'must be file:PATH'),
   DB_SYNC: z.enum(['full', 'normal']).default('full'),
+  /** A size quota for the database file, in pages (4 KiB each); unset = the disk is the limit. */
+  DB_MAX_PAGES: z.preprocess(blankToUndefined, z.coerce.number().int().min(100, 'must be at least 100 (pages)').optional()),
   PUBLIC_URL: url,
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   SMTP_PORT: port(2525),

@@ -7,6 +7,7 @@ import type { AppLoadContext, ServerBuild } from '@remix-run/node';
 import express from 'express';
 import type { CountryCode } from 'libphonenumber-js';
 import type { RateLimiter } from '../app/security/rate-limit';
+import { isStorageFailure } from '../db/client';
 import type { LiveBus } from '../app/staff/live.server';
 import type { TicketContext } from '../app/tickets/context';
 import type { Logger } from './logger';
@@ -111,6 +112,12 @@ export function createHttpApp(deps: HttpDeps): express.Express {
     const status = (error as { status?: number; statusCode?: number }).status ?? (error as { statusCode?: number }).statusCode;
     if (typeof status === 'number' && status >= 400 && status < 500) {
       res.status(status).type('text/plain').send(status === 413 ? 'Request too large' : 'Bad request');
+      return;
+    }
+    if (isStorageFailure(error)) {
+      // Nothing was stored: a 503 tells the client (and Twilio, which then tries its fallback URL) to try again.
+      deps.log.error({ err: error }, 'storage unavailable');
+      res.status(503).set('Retry-After', '60').type('text/plain').send('Temporarily unable to store this. Nothing was saved: please try again later.');
       return;
     }
     deps.log.error({ err: error }, 'unhandled error');

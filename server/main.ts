@@ -40,7 +40,7 @@ export async function startRedress(config: Config): Promise<Running> {
   if (!existsSync(serverBuildPath)) throw new Error(`No build found at ${serverBuildPath}: run npm run build`);
   const build = (await import(pathToFileURL(serverBuildPath).href)) as ServerBuild;
 
-  const db = openDb({ url: config.DATABASE_URL, sync: config.DB_SYNC });
+  const db = openDb({ url: config.DATABASE_URL, sync: config.DB_SYNC, maxPages: config.DB_MAX_PAGES });
   let ready = true;
   const tickets: TicketContext = {
     db,

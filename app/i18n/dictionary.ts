@@ -17,6 +17,8 @@ const en = {
   'error.title': 'Something went wrong',
   'error.notFound': 'We could not find that page.',
   'error.generic': 'Please try again in a moment.',
+  'error.unavailableTitle': 'We could not save this just now',
+  'error.unavailable': 'Nothing was saved. Please go back and send it again in a few minutes.',
   'error.back': 'Back to the start',
   // Portal forms (complaint, feedback, follow-up, lost link).
   'form.required': '(required)',
@@ -138,6 +140,8 @@ const zh: Record<MessageKey, string> = {
   'error.title': '出错了',
   'error.notFound': '找不到该页面。',
   'error.generic': '请稍后再试。',
+  'error.unavailableTitle': '暂时无法保存',
+  'error.unavailable': '您提交的内容尚未保存。请返回并在几分钟后重新提交。',
   'error.back': '返回首页',
   'form.required': '（必填）',
   'form.optional': '（选填）',

@@ -13,6 +13,7 @@ import { readPortalForm } from '~/portal/form-data.server';
 import { refusal } from '~/portal/form-reply.server';
 import { lostLinkSchema } from '~/portal/lost-link-form';
 import { resendTrackingLink } from '~/tickets/lost-link.server';
+import { unlessStorageFails } from '~/portal/storage-failure.server';
 
 /** Enough for a client who mistypes a few times; far too few to try references in bulk. */
 export const LOST_LINK_LIMIT = { limit: 5, windowMs: 15 * 60 * 1000 };
@@ -38,7 +39,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const refused = refusal(submission, form);
   if (refused) return data<LostLinkAnswer>({ outcome: 'invalid', result: refused.result }, { status: refused.status });
   if (submission.status !== 'success') throw new Error('refusal() covers every failed submission');
-  const queued = resendTrackingLink(context.tickets, { ...submission.value, now });
+  const value = submission.value;
+  const queued = await unlessStorageFails(request, () => resendTrackingLink(context.tickets, { ...value, now }));
   if (queued) context.kickOutbox();
   // Deliberately the same answer either way.
   return data<LostLinkAnswer>({ outcome: 'done' });

@@ -9,6 +9,7 @@ import { insertRating, ratingOf } from '../../db/store/triage';
 import { st } from '~/i18n/staff';
 import { readPortalForm } from '~/portal/form-data.server';
 import { hashToken } from '~/tickets/tracking-token.server';
+import { unlessStorageFails } from '~/portal/storage-failure.server';
 
 function ticketOf(context: LoaderFunctionArgs['context'], token: string | undefined) {
   if (!token || !/^[\w-]{20,100}$/.test(token)) return undefined;
@@ -43,7 +44,10 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   if (form.tooLarge) return data({ ok: false, error: st(ticket.language, 'rate.score') }, { status: 413 });
   if (form.unreadable || !parsed.success) return data({ ok: false, error: st(ticket.language, 'rate.score') }, { status: 400 });
   const now = context.now();
-  const stored = writeTransaction(context.tickets.db, (tx) => insertRating(tx, { ticketId: ticket.id, score: parsed.data.score, comment: parsed.data.comment ?? null, now }));
+  const { score, comment } = parsed.data;
+  const stored = await unlessStorageFails(request, () =>
+    writeTransaction(context.tickets.db, (tx) => insertRating(tx, { ticketId: ticket.id, score, comment: comment ?? null, now })),
+  );
   return { ok: true, error: null, already: !stored };
 }
 
