@@ -10,6 +10,7 @@ import { requestLanguage, parseCookie } from '~/i18n/locale.server';
 import { st } from '~/i18n/staff';
 import { DUMMY_HASH, verifyPassword } from '~/staff/password.server';
 import { createSession, isSecureUrl, readSession, sessionCookie } from '~/staff/session.server';
+import { readPortalForm } from '~/portal/form-data.server';
 
 const LOGIN_CSRF_COOKIE = 'redress_login_csrf';
 const PER_ACCOUNT = { limit: 5, windowMs: 15 * 60 * 1000 };
@@ -41,7 +42,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const lang = requestLanguage(request);
-  const parsed = schema.safeParse(Object.fromEntries(await request.formData()));
+  // The bounded reader: a broken body fails the schema (403 below) instead of throwing a 500.
+  const parsed = schema.safeParse(Object.fromEntries((await readPortalForm(request)).formData));
   const cookieToken = parseCookie(request.headers.get('Cookie'), LOGIN_CSRF_COOKIE);
   if (!parsed.success || !cookieToken || parsed.data.csrf !== cookieToken) {
     return data({ error: st(lang, 'login.expired') }, { status: 403 });

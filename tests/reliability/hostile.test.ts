@@ -151,10 +151,10 @@ describe('portal forms', () => {
     );
   });
 
-  it('complaint and feedback forms, url-encoded and mislabelled bodies', async () => {
+  it('every public form (complaint, feedback, lost link, follow-up, language, staff sign-in), url-encoded and mislabelled bodies', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.constantFrom('/complaint', '/feedback', '/track', `/track/${'x'.repeat(43)}`),
+        fc.constantFrom('/complaint', '/feedback', '/track', `/track/${'x'.repeat(43)}`, '/language', '/staff/login'),
         fc.constantFrom(
           'application/x-www-form-urlencoded',
           'multipart/form-data',
