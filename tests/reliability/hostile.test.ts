@@ -19,7 +19,7 @@ import { smtpDeliver } from '../support/smtp-client';
 import { deepJson, hostileBytes, hostileFile, hostileText, INVALID_UTF8, pdfBomb, PDF_SMALL, PNG_HEAD, xmlBomb, zipBomb } from './hostile-inputs';
 
 /** Cases per property; the long form raises it. */
-const RUNS = Number(process.env.HOSTILE_RUNS ?? 50);
+const RUNS = Number(process.env.HOSTILE_RUNS ?? 100);
 // The long form runs for minutes; each case is a few hundred milliseconds at most.
 vi.setConfig({ testTimeout: 60_000 + RUNS * 1_000 });
 const PUBLIC_URL = 'https://complaints.example.com';
