@@ -40,7 +40,9 @@ function LanguageSwitch({ lang }: { lang: Language }) {
 
 export function Layout({ children }: { children: ReactNode }) {
   const data = useRouteLoaderData<typeof loader>('root');
-  const lang = data?.lang ?? 'zh';
+  const error = useRouteError();
+  const carried = isRouteErrorResponse(error) ? (error.data as { lang?: 'zh' | 'en' } | null)?.lang : undefined;
+  const lang = data?.lang ?? carried ?? 'zh';
   return (
     <html lang={lang === 'zh' ? 'zh-CN' : 'en'}>
       <head>
@@ -74,12 +76,15 @@ export default function App() {
 export function ErrorBoundary() {
   const error = useRouteError();
   const data = useRouteLoaderData<typeof loader>('root');
-  const lang = data?.lang ?? 'zh';
+  const carried = isRouteErrorResponse(error) ? (error.data as { lang?: 'zh' | 'en' } | null)?.lang : undefined;
+  const lang = data?.lang ?? carried ?? 'zh';
   const notFound = isRouteErrorResponse(error) && error.status === 404;
+  // 503: storage could not take the write; nothing was saved and posting again will work later.
+  const unavailable = isRouteErrorResponse(error) && error.status === 503;
   return (
-    <section className="panel" role="alert">
-      <h1>{translate(lang, 'error.title')}</h1>
-      <p>{translate(lang, notFound ? 'error.notFound' : 'error.generic')}</p>
+    <section className="panel" role="alert" data-error-status={isRouteErrorResponse(error) ? error.status : 500}>
+      <h1>{translate(lang, unavailable ? 'error.unavailableTitle' : 'error.title')}</h1>
+      <p>{translate(lang, notFound ? 'error.notFound' : unavailable ? 'error.unavailable' : 'error.generic')}</p>
       <Link to="/">{translate(lang, 'error.back')}</Link>
     </section>
   );

@@ -23,6 +23,22 @@ export interface OpenDbOptions {
   url: string;
   sync?: DbSync;
   migrate?: boolean;
+  /** DB_MAX_PAGES: the most pages the file may grow to (unset = no limit but the disk's). */
+  maxPages?: number;
+}
+
+/**
+ * Did this error come from storage being unable to take a write (disk or quota full, file
+ * read-only, I/O error, locked past busy_timeout)? Such a failure is temporary for the client:
+ * answer 503 / SMTP 451 and let them retry; nothing was stored.
+ */
+export function isStorageFailure(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return (
+    error instanceof Database.SqliteError &&
+    typeof code === 'string' &&
+    /^SQLITE_(FULL|READONLY|IOERR|BUSY|LOCKED|CANTOPEN|NOMEM|PROTOCOL)/.test(code)
+  );
 }
 
 const MIGRATIONS = resolve(dirname(fileURLToPath(import.meta.url)), 'migrations');
@@ -32,7 +48,7 @@ export function filePathFromUrl(url: string): string {
   return url.startsWith('file:') ? url.slice('file:'.length) : url;
 }
 
-export function openDb({ url, sync = 'full', migrate: runMigrations = true }: OpenDbOptions): Db {
+export function openDb({ url, sync = 'full', migrate: runMigrations = true, maxPages }: OpenDbOptions): Db {
   const path = filePathFromUrl(url);
   if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
   const client = new Database(path);
@@ -44,6 +60,9 @@ export function openDb({ url, sync = 'full', migrate: runMigrations = true }: Op
   cacheStatements(client);
   const db = drizzle(client, { schema }) as Db;
   if (runMigrations) migrate(db, { migrationsFolder: MIGRATIONS });
+  // A quota (after migrating, so the server always starts): past it a write fails with
+  // SQLITE_FULL exactly as on a full disk, and is answered as one (see isStorageFailure).
+  if (maxPages) client.pragma(`max_page_count = ${Math.floor(maxPages)}`);
   return db;
 }
 

@@ -8,6 +8,7 @@ import { ImapFlow } from 'imapflow';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import { receiveEmail, type EmailReceiver, type ReceiveResult } from '../app/email/receive.server';
 import { imapPosition, saveImapPosition } from '../db/store/email';
+import { capPerAddress, capSessionLifetime } from './connection-guard';
 import type { Config } from './env';
 import type { Logger } from './logger';
 
@@ -60,7 +61,9 @@ export async function startSmtpListener(deps: EmailInboundDeps): Promise<SmtpLis
     disabledCommands: tls ? ['AUTH'] : ['AUTH', 'STARTTLS'],
     ...(tls ? { key: readFileSync(config.SMTP_TLS_KEY!), cert: readFileSync(config.SMTP_TLS_CERT!) } : {}),
     logger: false,
-    socketTimeout: 120_000,
+    // An idle client is dropped after socketTimeout; one that keeps trickling bytes is ended by
+    // the session lifetime below, and the caps keep a crowd of them from filling the process.
+    socketTimeout: config.SMTP_SOCKET_TIMEOUT_MS,
     closeTimeout: 5_000,
     onConnect(_session, callback) {
       callback(draining ? shuttingDown() : undefined);
@@ -68,6 +71,7 @@ export async function startSmtpListener(deps: EmailInboundDeps): Promise<SmtpLis
     onMailFrom(_address, _session, callback) {
       callback(draining ? shuttingDown() : undefined);
     },
+    maxClients: config.SMTP_MAX_CLIENTS,
     onRcptTo(address, _session, callback) {
       if (draining) {
         callback(shuttingDown());
@@ -123,6 +127,12 @@ export async function startSmtpListener(deps: EmailInboundDeps): Promise<SmtpLis
   };
   const server = new SMTPServer(options);
   server.on('error', (error) => log.warn({ err: error }, 'smtp connection error'));
+  if (config.SMTP_MAX_CLIENTS_PER_IP > 0) capPerAddress(server.server, config.SMTP_MAX_CLIENTS_PER_IP);
+  capSessionLifetime(server.server, config.SMTP_SESSION_MAX_MS, (socket) => {
+    log.warn({ remote: socket.remoteAddress }, 'smtp session outlived SMTP_SESSION_MAX_MS, closed');
+    socket.end('421 4.4.2 Session too long, closing connection\r\n');
+    setTimeout(() => socket.destroy(), 1_000).unref();
+  });
   const port: number = await new Promise((ok, fail) => {
     server.server.once('error', fail);
     server.listen(config.SMTP_PORT, config.SMTP_HOST, () => {
@@ -150,14 +160,21 @@ export async function startSmtpListener(deps: EmailInboundDeps): Promise<SmtpLis
 
 function answer(deps: EmailInboundDeps, result: ReceiveResult, callback: (err?: Error | null, message?: string) => void): void {
   if (result.status === 'quarantined') {
-    // Kept in quarantine, but not stored: the sender should try again (and may succeed).
     deps.log.warn({ quarantineId: result.quarantineId, error: result.error }, 'email quarantined');
-    callback(smtpError(451, '4.3.0 Temporary failure, please try again later'));
+    // Storing failed: the sender should try again (and may succeed). Unreadable bytes fail the
+    // same way every time, so retrying is pointless: refused, though a copy stays in quarantine.
+    if (result.retry) callback(smtpError(451, '4.3.0 Temporary failure, please try again later'));
+    else callback(smtpError(554, `5.6.0 The message could not be read (${oneLine(result.error)}); a copy is kept for review`));
     return;
   }
   if (!result.duplicate) deps.onStored();
   deps.log.info({ outcome: result.outcome, duplicate: result.duplicate, ticketId: result.ticketId }, 'email received');
   callback(null, result.reference ? `Queued as ${result.reference}` : 'Accepted');
+}
+
+/** A parser's error, short and on one line, fit for an SMTP reply or a JSON message. */
+function oneLine(text: string): string {
+  return text.replace(/[^\x20-\x7e]+/g, ' ').slice(0, 200);
 }
 
 // ---- webhook
@@ -205,7 +222,8 @@ export function mountEmailWebhook(app: express.Express, deps: EmailInboundDeps):
       receiveEmail(deps.receiver, { raw, source: 'webhook', now: new Date() }).then((result) => {
         if (result.status === 'quarantined') {
           deps.log.warn({ quarantineId: result.quarantineId, error: result.error }, 'email quarantined');
-          res.status(503).set('Retry-After', '60').json({ ok: false, error: 'Temporary failure, please retry later.' });
+          if (result.retry) res.status(503).set('Retry-After', '60').json({ ok: false, error: 'Temporary failure, please retry later.' });
+          else res.status(422).json({ ok: false, error: `The message could not be read (${oneLine(result.error)}); a copy is kept for review.` });
           return;
         }
         if (!result.duplicate) deps.onStored();

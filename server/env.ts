@@ -28,6 +28,8 @@ const rateLimit = (fallback: string) =>
         return rule;
       }),
   );
+const ms = (fallback: number) => z.coerce.number().int().min(100, 'must be at least 100 (milliseconds)').default(fallback);
+const count = (fallback: number) => z.coerce.number().int().min(1, 'must be at least 1').default(fallback);
 const url = z.preprocess(blankToUndefined, z.url('must be a URL such as https://complaints.example.com').optional());
 
 export const envSchema = z.object({
@@ -39,6 +41,8 @@ export const envSchema = z.object({
     .default('file:data/redress.sqlite')
     .refine((v) => v === ':memory:' || v.startsWith('file:') || !v.includes('://'), 'must be file:PATH'),
   DB_SYNC: z.enum(['full', 'normal']).default('full'),
+  /** A size quota for the database file, in pages (4 KiB each); unset = the disk is the limit. */
+  DB_MAX_PAGES: z.preprocess(blankToUndefined, z.coerce.number().int().min(100, 'must be at least 100 (pages)').optional()),
   PUBLIC_URL: url,
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   SMTP_PORT: port(2525),
@@ -84,6 +88,18 @@ export const envSchema = z.object({
   // Bearer secret for /metrics and /healthz?details=1; unset = loopback clients only.
   METRICS_TOKEN: z.preprocess(blankToUndefined, z.string().min(16, 'must be at least 16 characters').optional()),
   SLA_SWEEP_MS: z.coerce.number().int().min(50, 'must be at least 50 (milliseconds)').default(15_000),
+  // Slow or hostile clients (see README "Limits and timeouts").
+  HTTP_HEADERS_TIMEOUT_MS: ms(20_000),
+  HTTP_REQUEST_TIMEOUT_MS: ms(60_000),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: ms(5_000),
+  HTTP_MAX_CONNECTIONS: count(1_000),
+  HTTP_MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(0, 'must be 0 (off) or more').default(100),
+  SMTP_SOCKET_TIMEOUT_MS: ms(60_000),
+  SMTP_SESSION_MAX_MS: ms(10 * 60_000),
+  SMTP_MAX_CLIENTS: count(200),
+  SMTP_MAX_CLIENTS_PER_IP: z.coerce.number().int().min(0, 'must be 0 (off) or more').default(20),
+  /** First retry delay of a failed outbox send; it doubles up to an hour. */
+  OUTBOX_BACKOFF_MS: ms(5_000),
 });
 
 export type Env = z.infer<typeof envSchema>;

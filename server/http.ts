@@ -10,6 +10,7 @@ import { languageFromAcceptLanguage, LANG_COOKIE, parseCookie } from '../app/i18
 import { edgeOf, type RateLimits } from '../app/security/edges';
 import { limitedPage } from '../app/security/limited-page';
 import { retryAfterSeconds, strictest, type RateLimiter } from '../app/security/rate-limit';
+import { isStorageFailure } from '../db/client';
 import type { LiveBus } from '../app/staff/live.server';
 import type { TicketContext } from '../app/tickets/context';
 import type { Logger } from './logger';
@@ -201,6 +202,12 @@ export function createHttpApp(deps: HttpDeps): express.Express {
         .status(status)
         .type('text/plain')
         .send(status === 413 ? 'Request too large' : 'Bad request');
+      return;
+    }
+    if (isStorageFailure(error)) {
+      // Nothing was stored: a 503 tells the client (and Twilio, which then tries its fallback URL) to try again.
+      deps.log.error({ err: error }, 'storage unavailable');
+      res.status(503).set('Retry-After', '60').type('text/plain').send('Temporarily unable to store this. Nothing was saved: please try again later.');
       return;
     }
     deps.log.error({ err: error }, 'unhandled error');

@@ -1,7 +1,7 @@
 // The one process: HTTP, the outbox dispatcher and (as the channel issues land) the SMTP
 // listener, the IMAP poller and the SLA sweep, wired together here and nowhere else.
 import { existsSync } from 'node:fs';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ServerBuild } from '@remix-run/node';
@@ -18,6 +18,7 @@ import type { Sender } from '../channels/types';
 import { checkpointWal, openDb, totalChanges } from '../db/client';
 import type { OutboxChannel } from '../db/constants';
 import type { Config } from './env';
+import { connectionsCheckingInterval, guardHttpServer } from './connection-guard';
 import { startEmailChannel } from './email-channel';
 import { createHttpApp } from './http';
 import { createLogger, maskAddress } from './logger';
@@ -37,7 +38,7 @@ export async function startRedress(config: Config): Promise<Running> {
   if (!existsSync(serverBuildPath)) throw new Error(`No build found at ${serverBuildPath}: run npm run build`);
   const build = (await import(pathToFileURL(serverBuildPath).href)) as ServerBuild;
 
-  const db = openDb({ url: config.DATABASE_URL, sync: config.DB_SYNC });
+  const db = openDb({ url: config.DATABASE_URL, sync: config.DB_SYNC, maxPages: config.DB_MAX_PAGES });
   let ready = true;
   const tickets: TicketContext = {
     db,
@@ -66,6 +67,7 @@ export async function startRedress(config: Config): Promise<Running> {
     db,
     senders,
     leaseMs: config.OUTBOX_LEASE_MS,
+    backoffBaseMs: config.OUTBOX_BACKOFF_MS,
     onResult: (row, result) => {
       log.info({ outboxId: row.id, channel: row.channel, to: maskAddress(row.recipient), ok: result.ok }, 'outbox send');
       // The acknowledge target is met when the acknowledgement actually leaves, not when it is queued.
@@ -125,11 +127,18 @@ export async function startRedress(config: Config): Promise<Running> {
     live,
   });
 
-  const server: Server = await new Promise((ok, fail) => {
-    const s = app.listen(config.PORT, config.HOST, () => ok(s)).once('error', fail);
+  const httpLimits = {
+    headersTimeoutMs: config.HTTP_HEADERS_TIMEOUT_MS,
+    requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_MS,
+    keepAliveTimeoutMs: config.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+    maxConnections: config.HTTP_MAX_CONNECTIONS,
+    maxConnectionsPerIp: config.HTTP_MAX_CONNECTIONS_PER_IP,
+  };
+  const server: Server = createServer({ connectionsCheckingInterval: connectionsCheckingInterval(httpLimits) }, app);
+  guardHttpServer(server, httpLimits);
+  await new Promise<void>((ok, fail) => {
+    server.once('error', fail).listen(config.PORT, config.HOST, () => ok());
   });
-  server.requestTimeout = 60_000;
-  server.headersTimeout = 20_000;
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   log.info({ port, url: config.publicUrl }, 'listening');

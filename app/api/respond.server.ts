@@ -2,6 +2,7 @@
 // mapped to their status in one place, request bodies read with a size cap and parsed by zod.
 // Nothing a client sends can turn into a 500 or a stack trace.
 import type { z } from 'zod';
+import { isStorageFailure } from '../../db/client';
 import { Forbidden, Invalid, NotFound, TooLarge } from '../tickets/errors';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -110,6 +111,9 @@ export async function handleApi(run: () => Promise<Response> | Response): Promis
     if (error instanceof Forbidden) return apiError(403, 'forbidden', error.message);
     if (error instanceof TooLarge) return apiError(413, 'too_large', error.message);
     if (error instanceof Response) return error;
+    if (isStorageFailure(error)) {
+      return apiError(503, 'unavailable', 'The request could not be stored just now; nothing was saved. Please try again.', undefined, { 'Retry-After': '60' });
+    }
     console.error(error);
     return apiError(500, 'internal', 'Something went wrong on our side. Please try again.');
   }

@@ -47,7 +47,16 @@ export type ReceiveResult =
       reference?: string;
       created?: boolean;
     }
-  | { status: 'quarantined'; quarantineId: number | null; error: string };
+  | {
+      status: 'quarantined';
+      quarantineId: number | null;
+      error: string;
+      /**
+       * True when trying again may succeed (storing failed, or even the quarantine did); false
+       * when the bytes themselves cannot be read: the same bytes fail the same way every time.
+       */
+      retry: boolean;
+    };
 
 /**
  * Brotli at quality 1: measured on 50 KB mail it is 20× faster than quality 4 for a few more
@@ -66,15 +75,23 @@ export function decompressRaw(data: Buffer, encoding: string): Buffer {
 }
 
 export async function receiveEmail(r: EmailReceiver, input: ReceiveInput): Promise<ReceiveResult> {
-  let parsed: ParsedEmail | undefined;
+  let parsed: ParsedEmail;
   try {
     parsed = await parseEmail(input.raw, { ...r.parse, envelope: input.envelope, receivedAt: input.now });
+  } catch (error) {
+    const message = errorText(error);
+    const quarantineId = quarantine(r, input, message);
+    return { status: 'quarantined', quarantineId, error: message, retry: quarantineId === null };
+  }
+  try {
     return storeParsed(r, parsed, input);
   } catch (error) {
-    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    return { status: 'quarantined', quarantineId: quarantine(r, input, message), error: message };
+    const message = errorText(error);
+    return { status: 'quarantined', quarantineId: quarantine(r, input, message), error: message, retry: true };
   }
 }
+
+const errorText = (error: unknown) => (error instanceof Error ? `${error.name}: ${error.message}` : String(error));
 
 function storeParsed(r: EmailReceiver, parsed: ParsedEmail, input: ReceiveInput): ReceiveResult {
   const db = r.tickets.db;

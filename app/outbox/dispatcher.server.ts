@@ -21,8 +21,8 @@ export const BACKOFF_BASE_MS = 5_000;
 export const BACKOFF_MAX_MS = 60 * 60 * 1000;
 export const LEASE_MS = 2 * 60 * 1000;
 
-export function backoffMs(attempts: number): number {
-  return Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** Math.max(0, attempts - 1));
+export function backoffMs(attempts: number, baseMs = BACKOFF_BASE_MS): number {
+  return Math.min(BACKOFF_MAX_MS, baseMs * 2 ** Math.max(0, attempts - 1));
 }
 
 export interface DispatcherOptions {
@@ -31,6 +31,8 @@ export interface DispatcherOptions {
   batchSize?: number;
   /** How long a claimed row is ours before a restarted or second dispatcher may send it again. */
   leaseMs?: number;
+  /** The first retry's delay (doubling after each failure, up to an hour). */
+  backoffBaseMs?: number;
   onResult?: (row: OutboxRow, result: SendResult) => void;
 }
 
@@ -50,7 +52,14 @@ export function toOutbound(row: OutboxRow): OutboundMessage {
   };
 }
 
-export function createDispatcher({ db, senders, batchSize = 50, leaseMs = LEASE_MS, onResult }: DispatcherOptions): Dispatcher {
+export function createDispatcher({
+  db,
+  senders,
+  batchSize = 50,
+  leaseMs = LEASE_MS,
+  backoffBaseMs = BACKOFF_BASE_MS,
+  onResult,
+}: DispatcherOptions): Dispatcher {
   const channels = Object.keys(senders) as OutboxChannel[];
 
   async function runOnce(now: Date): Promise<number> {
@@ -68,7 +77,7 @@ export function createDispatcher({ db, senders, batchSize = 50, leaseMs = LEASE_
         if (result.ok) markOutboxSent(db, row.id, result.providerId ?? null, settledAt);
         else if (result.permanent) markOutboxFailed(db, row.id, result.error);
         else {
-          const wait = Math.max(result.retryAfterMs ?? 0, backoffMs(row.attempts));
+          const wait = Math.max(result.retryAfterMs ?? 0, backoffMs(row.attempts, backoffBaseMs));
           rescheduleOutbox(db, row.id, result.error, new Date(settledAt.getTime() + wait));
         }
         onResult?.(row, result);

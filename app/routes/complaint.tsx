@@ -17,6 +17,7 @@ import { readPortalForm } from '~/portal/form-data.server';
 import { refusal } from '~/portal/form-reply.server';
 import { newSubmissionId } from '~/portal/submission-id.server';
 import { submitComplaint } from '~/portal/submit.server';
+import { unlessStorageFails } from '~/portal/storage-failure.server';
 
 const isoDay = (d: Date) => d.toISOString().slice(0, 10);
 
@@ -32,7 +33,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const refused = refusal(submission, form, 'attachments');
   if (refused) return data(refused.result, { status: refused.status });
   if (submission.status !== 'success') throw new Error('refusal() covers every failed submission');
-  const sent = await submitComplaint(context.tickets, submission.value, { language: requestLanguage(request), now });
+  const value = submission.value;
+  const sent = await unlessStorageFails(request, () => submitComplaint(context.tickets, value, { language: requestLanguage(request), now }));
   context.kickOutbox();
   return redirect(`/track/${sent.token}/sent`);
 }

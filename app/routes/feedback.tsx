@@ -15,6 +15,7 @@ import { readPortalForm } from '~/portal/form-data.server';
 import { refusal } from '~/portal/form-reply.server';
 import { newSubmissionId } from '~/portal/submission-id.server';
 import { submitFeedback } from '~/portal/submit.server';
+import { unlessStorageFails } from '~/portal/storage-failure.server';
 
 export async function loader({ context }: LoaderFunctionArgs) {
   return { submissionId: newSubmissionId(), region: context.defaultPhoneRegion };
@@ -27,7 +28,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const refused = refusal(submission, form);
   if (refused) return data(refused.result, { status: refused.status });
   if (submission.status !== 'success') throw new Error('refusal() covers every failed submission');
-  const sent = await submitFeedback(context.tickets, submission.value, { language: requestLanguage(request), now: context.now() });
+  const value = submission.value;
+  const sent = await unlessStorageFails(request, () => submitFeedback(context.tickets, value, { language: requestLanguage(request), now: context.now() }));
   context.kickOutbox();
   return redirect(`/track/${sent.token}/sent`);
 }

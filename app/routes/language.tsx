@@ -2,6 +2,7 @@
 import { redirect, type ActionFunctionArgs } from '@remix-run/node';
 import { z } from 'zod';
 import { languageCookie } from '~/i18n/locale.server';
+import { readPortalForm } from '~/portal/form-data.server';
 
 const schema = z.object({
   lang: z.enum(['zh', 'en']),
@@ -13,7 +14,9 @@ const schema = z.object({
 });
 
 export async function action({ request }: ActionFunctionArgs) {
-  const parsed = schema.safeParse(Object.fromEntries(await request.formData()));
+  // The bounded reader: a broken or mislabelled body is a 400 like a bad value, never a 500.
+  const form = await readPortalForm(request);
+  const parsed = schema.safeParse(Object.fromEntries(form.formData));
   if (!parsed.success) return new Response('Unknown language', { status: 400 });
   return redirect(parsed.data.redirectTo, { headers: { 'Set-Cookie': languageCookie(parsed.data.lang) } });
 }

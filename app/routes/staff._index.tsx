@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { writeTransaction } from '../../db/client';
 import { CAUSES, CHANNELS, PRIORITIES, PRODUCTS, TICKET_KINDS, TICKET_STATUSES, type Language, type TicketStatus } from '../../db/constants';
 import { COUNT_CAP, QUEUE_SORTS, QUEUE_VIEWS, SLA_STATES, type QueueView } from '../../db/queue-constants';
+import { countDelayedOutbox } from '../../db/store/outbox';
 import {
   countViews,
   queuePage,
@@ -42,6 +43,8 @@ interface QueueData {
   teams: { id: number; name: string }[];
   now: number;
   shortSearch: boolean;
+  /** Notifications that failed at least once and are being retried (a provider is down). */
+  delayedDeliveries: number;
 }
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -84,6 +87,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     teams: listTeams(db).map((t) => ({ id: t.id, name: t.name })),
     now: now.getTime(),
     shortSearch: Boolean(p.q && [...p.q].length < 3),
+    delayedDeliveries: countDelayedOutbox(db),
   };
   return data(result, { headers: { 'Cache-Control': 'no-store' } });
 }
@@ -309,7 +313,12 @@ export default function Queue() {
             </Link>
           </li>
         ))}
-        <li aria-live="polite" style={{ marginLeft: 'auto', color: live ? 'var(--ok)' : 'var(--muted)' }} data-live={live ? 'on' : 'off'}>
+        {d.delayedDeliveries > 0 ? (
+          <li className="notice" data-testid="delayed-deliveries" style={{ marginLeft: 'auto' }}>
+            {t('queue.delayed', { count: d.delayedDeliveries })}
+          </li>
+        ) : null}
+        <li aria-live="polite" style={{ marginLeft: d.delayedDeliveries > 0 ? undefined : 'auto', color: live ? 'var(--ok)' : 'var(--muted)' }} data-live={live ? 'on' : 'off'}>
           ● {t('queue.live')}
         </li>
       </ul>

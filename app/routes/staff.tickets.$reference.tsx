@@ -10,6 +10,7 @@ import { PRIORITIES, type Channel, type Priority, type StaffRole, type TicketSta
 import type { SlaTarget } from '../../db/sla-constants';
 import { customerSummary, findCustomerByIdentifier, mergedIntoOf, mergeTargetsOf } from '../../db/store/merge';
 import { timersOfTicket } from '../../db/store/sla';
+import { delayedOutboxOfTicket } from '../../db/store/outbox';
 import { listActiveStaff, listTeams } from '../../db/store/staff';
 import { eventsOf, findTicketByReference, flagsOf } from '../../db/store/tickets';
 import {
@@ -79,6 +80,13 @@ function loadWorkspace(context: LoaderFunctionArgs['context'], reference: string
   if (!ticket || !canSeeTicket(me, ticket)) throw notFound();
   return { db, ticket };
 }
+
+/** Failed at least once and not sent yet: the dispatcher will try again at `nextAt`. */
+function isDelayed(d: { status: string; error: string | null }): boolean {
+  return (d.status === 'queued' || d.status === 'sending') && d.error !== null;
+}
+
+const utcMinute = (ms: number) => `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const me = await requireStaff(request, context, { permission: 'tickets.view' });
@@ -152,10 +160,16 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
         text: m.text,
         hasHtml: Boolean(m.html),
         createdAt: m.createdAt.getTime(),
-        delivery: m.delivery ? { status: m.delivery.status, error: m.delivery.lastError } : null,
+        delivery: m.delivery
+          ? { status: m.delivery.status, error: m.delivery.lastError, attempts: m.delivery.attempts, nextAt: m.delivery.nextAttemptAt.getTime() }
+          : null,
         attachments: m.attachments.map((a) => ({ id: a.id, filename: a.filename, size: a.size, state: a.state, error: a.error })),
       })),
       events: events.map((e) => ({ id: e.id, type: e.type, data: e.data, at: e.at.getTime(), actorId: e.actorId })),
+      // Acknowledgements and notices have no thread message: their delays are listed apart.
+      delayed: delayedOutboxOfTicket(db, ticket.id)
+        .filter((o) => o.messageId === null)
+        .map((o) => ({ id: o.id, channel: o.channel, purpose: o.purpose, attempts: o.attempts, nextAt: o.nextAttemptAt.getTime(), error: o.lastError })),
       review: review
         ? { outcome: review.outcome, rootCause: review.rootCause, lesson: review.lesson, redressMinor: review.redressMinor, currency: review.currency }
         : null,
@@ -428,6 +442,21 @@ export default function Workspace() {
           </p>
         ) : null}
 
+        {d.delayed.length > 0 ? (
+          <section className="notice" aria-labelledby="delayed-title" data-testid="delayed-deliveries">
+            <h2 id="delayed-title">{t('ws.delayedTitle')}</h2>
+            <ul>
+              {d.delayed.map((o) => (
+                <li key={o.id} data-delivery="delayed">
+                  {t('ws.delayedPurpose', { purpose: o.purpose, channel: channelLabels[lang][o.channel] })}:{' '}
+                  {t('ws.deliveryDelayed', { attempts: o.attempts, next: utcMinute(o.nextAt) })}
+                  {o.error ? ` (${o.error})` : ''}
+                </li>
+              ))}
+            </ul>
+          </section>
+        ) : null}
+
         <h2>{t('ws.thread')}</h2>
         <ol className="thread">
           {d.thread.map((m) => (
@@ -439,7 +468,12 @@ export default function Workspace() {
                 {m.delivery ? (
                   <>
                     {' '}
-                    · {t('ws.delivery')}: <span data-delivery={m.delivery.status}>{m.delivery.status}</span>
+                    · {t('ws.delivery')}:{' '}
+                    {isDelayed(m.delivery) ? (
+                      <span data-delivery="delayed">{t('ws.deliveryDelayed', { attempts: m.delivery.attempts, next: utcMinute(m.delivery.nextAt) })}</span>
+                    ) : (
+                      <span data-delivery={m.delivery.status}>{m.delivery.status}</span>
+                    )}
                     {m.delivery.error ? ` (${m.delivery.error})` : ''}
                   </>
                 ) : null}

@@ -12,6 +12,7 @@ import { retryAfterSeconds, strictest } from '~/security/rate-limit';
 import { retryAfterHeaders } from '~/security/retry-after';
 import { DUMMY_HASH, verifyPassword } from '~/staff/password.server';
 import { createSession, isSecureUrl, readSession, sessionCookie } from '~/staff/session.server';
+import { readPortalForm } from '~/portal/form-data.server';
 
 const LOGIN_CSRF_COOKIE = 'redress_login_csrf';
 
@@ -41,7 +42,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const lang = requestLanguage(request);
-  const parsed = schema.safeParse(Object.fromEntries(await request.formData()));
+  // The bounded reader: a broken body fails the schema (403 below) instead of throwing a 500.
+  const parsed = schema.safeParse(Object.fromEntries((await readPortalForm(request)).formData));
   const cookieToken = parseCookie(request.headers.get('Cookie'), LOGIN_CSRF_COOKIE);
   if (!parsed.success || !cookieToken || parsed.data.csrf !== cookieToken) {
     return data({ error: st(lang, 'login.expired') }, { status: 403 });

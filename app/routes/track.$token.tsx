@@ -19,6 +19,7 @@ import { followUpSchema } from '~/portal/follow-up-form';
 import { newSubmissionId } from '~/portal/submission-id.server';
 import { submitFollowUp } from '~/portal/submit.server';
 import { clientView, ticketForToken } from '~/tickets/tracking.server';
+import { unlessStorageFails } from '~/portal/storage-failure.server';
 
 function notFound(): Response {
   return new Response('Not found', { status: 404 });
@@ -65,7 +66,8 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   if (ticket.status === 'closed') {
     return data(submission.reply({ formErrors: [formError('form.error.closed')] }), { status: 409 });
   }
-  const sent = await submitFollowUp(context.tickets, submission.value, { token, language: requestLanguage(request), now: context.now() });
+  const value = submission.value;
+  const sent = await unlessStorageFails(request, () => submitFollowUp(context.tickets, value, { token, language: requestLanguage(request), now: context.now() }));
   context.kickOutbox();
   return redirect(sent.created ? `/track/${sent.token}/sent` : `/track/${token}?added=1#messages`);
 }

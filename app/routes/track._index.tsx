@@ -15,6 +15,7 @@ import { lostLinkSchema } from '~/portal/lost-link-form';
 import { retryAfterSeconds } from '~/security/rate-limit';
 import { retryAfterHeaders } from '~/security/retry-after';
 import { resendTrackingLink } from '~/tickets/lost-link.server';
+import { unlessStorageFails } from '~/portal/storage-failure.server';
 
 /** Enough for a client who mistypes a few times; far too few to try references in bulk. */
 export const LOST_LINK_LIMIT = { limit: 5, windowMs: 15 * 60 * 1000 };
@@ -40,7 +41,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const refused = refusal(submission, form);
   if (refused) return data<LostLinkAnswer>({ outcome: 'invalid', result: refused.result }, { status: refused.status });
   if (submission.status !== 'success') throw new Error('refusal() covers every failed submission');
-  const queued = resendTrackingLink(context.tickets, { ...submission.value, now });
+  const value = submission.value;
+  const queued = await unlessStorageFails(request, () => resendTrackingLink(context.tickets, { ...value, now }));
   if (queued) context.kickOutbox();
   // Deliberately the same answer either way.
   return data<LostLinkAnswer>({ outcome: 'done' });

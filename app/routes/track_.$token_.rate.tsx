@@ -7,7 +7,9 @@ import { writeTransaction } from '../../db/client';
 import { findTicketById, findTicketIdByTokenHash } from '../../db/store/tickets';
 import { insertRating, ratingOf } from '../../db/store/triage';
 import { st } from '~/i18n/staff';
+import { readPortalForm } from '~/portal/form-data.server';
 import { hashToken } from '~/tickets/tracking-token.server';
+import { unlessStorageFails } from '~/portal/storage-failure.server';
 
 function ticketOf(context: LoaderFunctionArgs['context'], token: string | undefined) {
   if (!token || !/^[\w-]{20,100}$/.test(token)) return undefined;
@@ -36,10 +38,16 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   if (origin && origin !== 'null' && origin !== new URL(context.publicUrl).origin && origin !== new URL(request.url).origin) {
     return data({ ok: false, error: 'forbidden' }, { status: 403 });
   }
-  const parsed = schema.safeParse(Object.fromEntries(await request.formData()));
-  if (!parsed.success) return data({ ok: false, error: st(ticket.language, 'rate.score') }, { status: 400 });
+  // The portal's bounded reader: a broken or oversized body is a refusal, not a crash.
+  const form = await readPortalForm(request);
+  const parsed = schema.safeParse(Object.fromEntries(form.formData));
+  if (form.tooLarge) return data({ ok: false, error: st(ticket.language, 'rate.score') }, { status: 413 });
+  if (form.unreadable || !parsed.success) return data({ ok: false, error: st(ticket.language, 'rate.score') }, { status: 400 });
   const now = context.now();
-  const stored = writeTransaction(context.tickets.db, (tx) => insertRating(tx, { ticketId: ticket.id, score: parsed.data.score, comment: parsed.data.comment ?? null, now }));
+  const { score, comment } = parsed.data;
+  const stored = await unlessStorageFails(request, () =>
+    writeTransaction(context.tickets.db, (tx) => insertRating(tx, { ticketId: ticket.id, score, comment: comment ?? null, now })),
+  );
   return { ok: true, error: null, already: !stored };
 }
 

@@ -123,3 +123,29 @@ export function findTicketIdByOutboxProviderIds(tx: Tx, ids: string[]): number |
       .get()?.ticketId ?? undefined
   );
 }
+
+/** Unsent rows that have failed at least once and are waiting for their next try. */
+const delayed = and(sql`${outbox.status} in ('queued', 'sending')`, sql`${outbox.lastError} is not null`);
+
+/** A ticket's delayed deliveries, for the staff view (acknowledgements have no thread message to show it on). */
+export function delayedOutboxOfTicket(tx: Tx | Db, ticketId: number) {
+  return tx
+    .select({
+      id: outbox.id,
+      channel: outbox.channel,
+      purpose: outbox.purpose,
+      messageId: outbox.messageId,
+      attempts: outbox.attempts,
+      nextAttemptAt: outbox.nextAttemptAt,
+      lastError: outbox.lastError,
+    })
+    .from(outbox)
+    .where(and(eq(outbox.ticketId, ticketId), delayed))
+    .orderBy(outbox.id)
+    .all();
+}
+
+/** How many deliveries, across all tickets, are delayed and retrying (the queue page's notice). */
+export function countDelayedOutbox(tx: Tx | Db): number {
+  return tx.select({ n: sql<number>`count(*)` }).from(outbox).where(delayed).get()?.n ?? 0;
+}

@@ -61,7 +61,7 @@ export function threadOf(tx: Tx, ticketId: number) {
     .orderBy(asc(messages.createdAt), asc(messages.id))
     .all();
   const sends = tx
-    .select({ messageId: outbox.messageId, status: outbox.status, lastError: outbox.lastError, sentAt: outbox.sentAt })
+    .select({ messageId: outbox.messageId, status: outbox.status, lastError: outbox.lastError, sentAt: outbox.sentAt, attempts: outbox.attempts, nextAttemptAt: outbox.nextAttemptAt })
     .from(outbox)
     .where(eq(outbox.ticketId, ticketId))
     .all();

@@ -40,6 +40,11 @@ export interface FakeTwilio {
   requests: { method: string; path: string; authorized: boolean }[];
   /** The next create calls answer with these, one each, before creates succeed again. */
   failNext(...failures: FakeFailure[]): void;
+  /**
+   * Twilio down until called again with `null`: 'unavailable' answers every request 503,
+   * 'refuse' stops listening so connections are refused (the same port comes back).
+   */
+  outage(mode: 'unavailable' | 'refuse' | null): Promise<void>;
   /** Registers a media item; returns the URL Twilio would put in MediaUrlN. */
   addMedia(messageSid: string, media: FakeMedia): string;
   close(): Promise<void>;
@@ -60,6 +65,7 @@ export async function startFakeTwilio(opts: { accountSid?: string; authToken?: s
   const failures: FakeFailure[] = [];
   const media = new Map<string, FakeMedia>();
   const messagesPath = `/2010-04-01/Accounts/${accountSid}/Messages.json`;
+  let down: 'unavailable' | 'refuse' | null = null;
 
   const server: Server = createServer((req, res) => {
     void (async () => {
@@ -70,6 +76,10 @@ export async function startFakeTwilio(opts: { accountSid?: string; authToken?: s
         res.writeHead(status, { 'content-type': 'application/json' });
         res.end(JSON.stringify(body));
       };
+      if (down === 'unavailable') {
+        res.setHeader('Connection', 'close');
+        return json(503, { code: null, message: 'Service Unavailable (fake outage)', status: 503 });
+      }
       if (!authorized) return json(401, { code: 20003, message: 'Authenticate', status: 401 });
 
       if (req.method === 'POST' && path === messagesPath) {
@@ -125,6 +135,18 @@ export async function startFakeTwilio(opts: { accountSid?: string; authToken?: s
     sent,
     requests,
     failNext: (...f) => failures.push(...f),
+    async outage(mode) {
+      const wasRefusing = down === 'refuse';
+      down = mode;
+      if (mode === 'refuse' && !wasRefusing) {
+        await new Promise<void>((ok) => {
+          server.close(() => ok());
+          server.closeAllConnections();
+        });
+      } else if (mode !== 'refuse' && wasRefusing) {
+        await new Promise<void>((ok, fail) => server.once('error', fail).listen(port, '127.0.0.1', () => ok()));
+      }
+    },
     addMedia(messageSid, item) {
       const path = `/2010-04-01/Accounts/${accountSid}/Messages/${messageSid}/Media/${sidOf('ME')}`;
       media.set(path, item);
