@@ -2,8 +2,10 @@
 // tickets (complaints closed), in two shapes: the FCA's complaints return (by product group)
 // and China's reporting axes (channel × business type × cause, after JR/T 0169-2018).
 //
-// Upheld share and redress need case reviews, which do not exist yet: they are reported as
-// unknown (null, an empty cell), never as zero.
+// Upheld share and redress come from the case reviews of the closed complaints: the share is of
+// complaints decided (upheld, partly upheld or not upheld; the FCA counts partly upheld as
+// upheld, and a withdrawn complaint was not decided). A group with no reviewed complaint reports
+// them as unknown (an empty cell), never as zero.
 import type { Tx } from '../../db/client';
 import { CAUSES, CHANNELS, PRODUCTS, type Cause, type Channel, type Product } from '../../db/constants';
 import { finishedComplaintsByProduct, openedByChannelProductCause, openedByDimension } from '../../db/store/insight';
@@ -66,10 +68,25 @@ export interface FcaRow {
   closedWithin3Days: number;
   closedWithin8Weeks: number;
   closedAfter8Weeks: number;
-  /** Needs case reviews (outcome); null until they land. */
+  /** Upheld (in full or in part) ÷ decided, to 4 places; null when none was decided. */
   upheldShare: number | null;
-  /** Needs case reviews (redress paid, minor units); null until they land. */
+  /** Redress paid (minor units) on reviewed complaints; null when none was reviewed. */
   redressMinor: number | null;
+}
+
+interface Decisions {
+  reviewed: number;
+  decided: number;
+  upheld: number;
+  redressMinor: number;
+}
+
+function withDecisions(row: FcaRow, d: Decisions): FcaRow {
+  return {
+    ...row,
+    upheldShare: d.decided > 0 ? Math.round((d.upheld / d.decided) * 10_000) / 10_000 : null,
+    redressMinor: d.reviewed > 0 ? d.redressMinor : null,
+  };
 }
 
 export function fcaReturn(tx: Tx, half: Half): FcaRow[] {
@@ -80,6 +97,8 @@ export function fcaReturn(tx: Tx, half: Half): FcaRow[] {
     ]),
   );
   const groupOf = (product: string) => FCA_GROUP_OF[product as Product] ?? 'other';
+  const none = (): Decisions => ({ reviewed: 0, decided: 0, upheld: 0, redressMinor: 0 });
+  const decisions = new Map<FcaGroup | 'total', Decisions>([...FCA_GROUPS, 'total' as const].map((g) => [g, none()]));
   const period = { fromDay: dayOf(half.from), toDay: dayOf(half.to), kind: 'complaint' as const };
   for (const r of openedByDimension(tx, period, 'product')) rows.get(groupOf(String(r.value)))!.opened += r.opened;
   for (const r of finishedComplaintsByProduct(tx, { from: half.from, to: half.to, limitsDays: [3, 56] })) {
@@ -88,9 +107,15 @@ export function fcaReturn(tx: Tx, half: Half): FcaRow[] {
     row.closedWithin3Days += r.within[0]!;
     row.closedWithin8Weeks += r.within[1]!;
     row.closedAfter8Weeks += r.closed - r.within[1]!;
+    for (const d of [decisions.get(row.group as FcaGroup)!, decisions.get('total')!]) {
+      d.reviewed += r.reviewed;
+      d.decided += r.decided;
+      d.upheld += r.upheld;
+      d.redressMinor += r.redressMinor;
+    }
   }
-  const list = [...rows.values()];
-  const total: FcaRow = {
+  const list = [...rows.values()].map((row) => withDecisions(row, decisions.get(row.group)!));
+  const total: FcaRow = withDecisions({
     group: 'total',
     label: 'Total',
     opened: sum(list, 'opened'),
@@ -100,7 +125,7 @@ export function fcaReturn(tx: Tx, half: Half): FcaRow[] {
     closedAfter8Weeks: sum(list, 'closedAfter8Weeks'),
     upheldShare: null,
     redressMinor: null,
-  };
+  }, decisions.get('total')!);
   return [...list, total];
 }
 

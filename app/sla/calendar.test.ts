@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   addBusinessTime,
+  businessDaysBetween,
   endOfBusinessDay,
   isOpenAt,
   localDateTime,
@@ -19,6 +20,16 @@ const M = 60_000;
 const at = (iso: string) => new Date(iso);
 
 describe('business calendar', () => {
+  it('counts business days taken as working days after the day of receipt, holidays and 调休 included', () => {
+    // Received Friday 6 March 2026 in Shanghai; Thursday the 12th is the 4th working day after it.
+    expect(businessDaysBetween(CN, at('2026-03-06T10:00:00+08:00'), at('2026-03-12T15:00:00+08:00'))).toBe(4);
+    expect(businessDaysBetween(CN, at('2026-03-06T10:00:00+08:00'), at('2026-03-06T16:00:00+08:00'))).toBe(0);
+    // Received Friday 13 February: Saturday the 14th is a 调休 workday, the 15th–23rd Spring Festival.
+    expect(businessDaysBetween(CN, at('2026-02-13T10:00:00+08:00'), at('2026-02-24T10:00:00+08:00'))).toBe(2);
+    // Midnight in Shanghai is still the day before in UTC: the local date decides.
+    expect(businessDaysBetween(CN, at('2026-03-09T00:30:00+08:00'), at('2026-03-10T00:30:00+08:00'))).toBe(1);
+  });
+
   it('skips the lunch break of a split shift', () => {
     // Monday 2 March 2026, 11:00 in Shanghai: one hour before lunch, one after.
     expect(addBusinessTime(CN, at('2026-03-02T11:00:00+08:00'), 2 * H)).toEqual(at('2026-03-02T14:00:00+08:00'));

@@ -130,6 +130,19 @@ function nextDate(date: string, days = 1): string {
   return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY).toISOString().slice(0, 10);
 }
 
+/**
+ * Business days taken from `from` to `to` on the calendar: the working days after the local day
+ * of receipt, up to and including the local day `to` falls on (so a case resolved on the third
+ * working day after receipt took 3, and one resolved the day it arrived took 0).
+ */
+export function businessDaysBetween(cal: BusinessCalendar, from: Date, to: Date): number {
+  const last = localDate(cal.zone, to.getTime());
+  let days = 0;
+  let date = nextDate(localDate(cal.zone, from.getTime()));
+  for (let i = 0; date <= last && i < MAX_DAYS; i++, date = nextDate(date)) if (shiftsOn(cal, date).length > 0) days++;
+  return days;
+}
+
 /** The shifts worked on a local date: a holiday's part day, a 调休 workday, or the usual week. */
 export function shiftsOn(cal: BusinessCalendar, date: string): Shift[] {
   const holiday = cal.holidays.get(date);

@@ -399,20 +399,34 @@ export function openTicketsByAge(tx: Tx, { now, boundaries, filter = {} }: { now
 export function finishedComplaintsByProduct(
   tx: Tx,
   { from, to, limitsDays }: { from: Date; to: Date; limitsDays: number[] },
-): { product: string; closed: number; within: number[] }[] {
+): { product: string; closed: number; within: number[]; reviewed: number; decided: number; upheld: number; redressMinor: number }[] {
   const finished = sql`coalesce(${tickets.resolvedAt}, ${tickets.closedAt})`;
   // Aliased one by one: unnamed, the sums would share a column name and collapse into one key.
   const withins = limitsDays.map(
     (d, i) => sql`sum(case when ${finished} - ${tickets.createdAt} <= ${d * DAY_MS} then 1 else 0 end) as ${sql.identifier(`within_${i}`)}`,
   );
   const rows = tx.all<Record<string, number | string>>(sql`
-    select coalesce(${tickets.product}, '') as product, count(*) as closed, ${sql.join(withins, sql`, `)}
+    select coalesce(${tickets.product}, '') as product, count(*) as closed, ${sql.join(withins, sql`, `)},
+           count(r.id) as reviewed,
+           sum(case when r.outcome in ('upheld', 'partly_upheld', 'not_upheld') then 1 else 0 end) as decided,
+           sum(case when r.outcome in ('upheld', 'partly_upheld') then 1 else 0 end) as upheld,
+           coalesce(sum(r.redress_minor), 0) as redress
     from ${tickets}
+    -- The latest case review of each ticket (a reopened case is reviewed again).
+    left join case_reviews r on r.id = (select max(c.id) from case_reviews c where c.ticket_id = ${tickets.id})
     where ${finished} >= ${from.getTime()} and ${finished} < ${to.getTime()} and ${finished} is not null
       and ${tickets.kind} = 'complaint'
     group by 1 order by 1`);
   return rows.map((r) => {
-    return { product: String(r.product), closed: Number(r.closed), within: limitsDays.map((_, i) => Number(r[`within_${i}`])) };
+    return {
+      product: String(r.product),
+      closed: Number(r.closed),
+      within: limitsDays.map((_, i) => Number(r[`within_${i}`])),
+      reviewed: Number(r.reviewed),
+      decided: Number(r.decided),
+      upheld: Number(r.upheld),
+      redressMinor: Number(r.redress),
+    };
   });
 }
 
@@ -432,6 +446,18 @@ export interface ExportRow {
   source: string | null;
   /** When the first acknowledgement actually went out. */
   acknowledgedAt: number | null;
+  /** From the customer's imported profile. */
+  birthDate: string | null;
+  ageBand: string | null;
+  /** Marked vulnerable in the profile, or flagged `vulnerable` on the ticket. */
+  vulnerable: 0 | 1;
+  /** A business calendar one of the ticket's SLA timers runs on, for business days taken. */
+  calendarName: string | null;
+  /** The latest case review. */
+  outcome: string | null;
+  redressMinor: number | null;
+  currency: string | null;
+  rootCause: string | null;
 }
 
 export function countTicketsCreatedBetween(db: Db, { from, to }: { from: Date; to: Date }): number {
@@ -453,8 +479,14 @@ export function iterateExportPage(
     select t.id, t.reference, t.created_at as createdAt, t.channel, t.kind, t.product, t.cause, t.subject, t.status,
            t.resolved_at as resolvedAt, t.closed_at as closedAt,
            (select m.author_type from messages m where m.ticket_id = t.id order by m.id limit 1) as source,
-           (select min(o.sent_at) from outbox o where o.ticket_id = t.id and o.purpose = 'ack' and o.status = 'sent') as acknowledgedAt
+           (select min(o.sent_at) from outbox o where o.ticket_id = t.id and o.purpose = 'ack' and o.status = 'sent') as acknowledgedAt,
+           p.birth_date as birthDate, p.age_band as ageBand,
+           (coalesce(p.vulnerable, 0) or exists (select 1 from ticket_flags f where f.ticket_id = t.id and f.flag = 'vulnerable')) as vulnerable,
+           (select s.calendar_name from sla_timers s where s.ticket_id = t.id and s.calendar_name is not null limit 1) as calendarName,
+           r.outcome, r.redress_minor as redressMinor, r.currency, r.root_cause as rootCause
     from tickets t
+    left join customer_profiles p on p.customer_id = t.customer_id
+    left join case_reviews r on r.id = (select max(c.id) from case_reviews c where c.ticket_id = t.id)
     where t.created_at >= @lower and t.created_at < @to
       ${after ? 'and (t.created_at > @lower or t.id > @afterId)' : ''}
     order by t.created_at, t.id

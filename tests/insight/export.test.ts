@@ -8,9 +8,13 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { cnReturn, cnReturnCsv, parseHalf } from '../../app/insight/returns.server';
 import { exportTickets, EXPORT_COLUMNS } from '../../app/insight/ticket-export.server';
-import { openDb } from '../../db/client';
+import { createSlaHook } from '../../app/sla/timers.server';
+import { ensureSlaPresets } from '../../app/sla/seed.server';
+import { changeStatus } from '../../app/tickets/status.server';
+import { openDb, writeTransaction } from '../../db/client';
+import { insertCaseReview } from '../../db/store/triage';
 import { parseCsv } from '../support/csv-parse';
-import { insightContext, openComplaint } from '../support/insight-fixtures';
+import { addStaff, insightContext, openComplaint } from '../support/insight-fixtures';
 import { buildRegulatorFixture, TRICKY_SUBJECT } from './regulator-fixture';
 
 const run = promisify(execFile);
@@ -39,6 +43,15 @@ describe('exports', () => {
   it('writes the tickets CSV, the FCA return and the China return with hand-checked figures', async () => {
     const ctx = insightContext({ file: true });
     const f = buildRegulatorFixture(ctx);
+    // Case reviews: #1 upheld with redress, #3 not upheld, #2 withdrawn (closed, not decided).
+    const reviewer = addStaff(ctx.db, { email: 'review@bank.example', role: 'compliance', language: 'en' });
+    const review = (ticketId: number, outcome: string, redressMinor: number | null) =>
+      writeTransaction(ctx.db, (tx) =>
+        insertCaseReview(tx, { ticketId, outcome, redressMinor, currency: redressMinor === null ? null : 'CNY', rootCause: 'process_defect', lesson: '-', reviewerId: reviewer, now: new Date('2026-06-01T00:00:00Z') }),
+      );
+    review(f.one.ticketId, 'upheld', 500_000);
+    review(f.three.ticketId, 'not_upheld', null);
+    review(f.two.ticketId, 'withdrawn', null);
     ctx.db.$client.close();
     const dbPath = join(ctx.dir, 'db.sqlite');
 
@@ -70,15 +83,16 @@ describe('exports', () => {
       summary: TRICKY_SUBJECT,
       status: 'resolved',
       customer_age_band: '',
-      vulnerability: '',
+      vulnerability: 'no',
       acknowledged_at: '2026-01-10T08:05:00.000Z',
       resolved_at: '2026-01-20T08:00:00.000Z',
       business_days: '',
       calendar_days: '10.0',
       within_time_limit: 'yes',
-      outcome: '',
-      redress: '',
-      root_cause: '',
+      outcome: 'upheld',
+      redress: '5000.00',
+      redress_currency: 'CNY',
+      root_cause: 'process_defect',
     });
     expect(rows[1]).toMatchObject({ channel: 'sms', acknowledged_at: '', calendar_days: '73.0', within_time_limit: 'no' });
     expect(rows[2]).toMatchObject({ channel: 'phone', source: 'staff', calendar_days: '1.0', within_time_limit: 'yes' });
@@ -100,13 +114,14 @@ describe('exports', () => {
     ]);
     // Opened: complaints #1 #2 #3 #5 (feedback #4 and enquiry #8 are not complaints).
     // Closed: #1 (10 days), #2 (73), #3 (1), #7 (16); #5 closed in July.
+    // Upheld share of decided complaints: #1 upheld, #3 not (#2 withdrawn, #7 not reviewed).
     expect(fca).toEqual([
-      ['banking_cards', '1', '1', '0', '0', '1', '', ''],
+      ['banking_cards', '1', '1', '0', '0', '1', '', '0.00'],
       ['credit', '0', '1', '0', '1', '0', '', ''],
-      ['insurance', '1', '1', '1', '1', '0', '', ''],
-      ['investments', '2', '1', '0', '1', '0', '', ''],
+      ['insurance', '1', '1', '1', '1', '0', '0', '0.00'],
+      ['investments', '2', '1', '0', '1', '0', '1', '5000.00'],
       ['other', '0', '0', '0', '0', '0', '', ''],
-      ['total', '4', '4', '1', '3', '1', '', ''],
+      ['total', '4', '4', '1', '3', '1', '0.5', '5000.00'],
     ]);
 
     expect(readCsv(cnPath).map((r) => Object.values(r))).toEqual([
@@ -117,6 +132,69 @@ describe('exports', () => {
       ['2026H1', '合计', '', '', '4'],
     ]);
 
+  });
+
+  it('fills age band, vulnerability, business days and the case review from the profile, the SLA calendar and the review', async () => {
+    const ctx = insightContext();
+    const now = new Date('2026-03-20T00:00:00Z');
+    ensureSlaPresets(ctx.db, new Date('2026-01-01T00:00:00Z'));
+    ctx.hooks.unshift(createSlaHook(ctx));
+    const staff = addStaff(ctx.db, { email: 'reviewer@bank.example', role: 'compliance', language: 'zh' });
+    // Received Friday 2026-03-06 10:00 Beijing time; resolved Thursday 2026-03-12: the working days
+    // after the day of receipt are Mon 9, Tue 10, Wed 11 and Thu 12.
+    const reviewed = openComplaint(ctx, { at: new Date('2026-03-06T02:00:00Z'), product: 'wealth', email: 'elder@example.com' });
+    const plain = openComplaint(ctx, { at: new Date('2026-03-07T02:00:00Z'), product: 'cards', email: 'young@example.com' });
+    const customerOf = (ticketId: number) => ctx.db.$client.prepare('select customer_id from tickets where id = ?').pluck().get(ticketId) as number;
+    const profile = ctx.db.$client.prepare(
+      'insert into customer_profiles (customer_id, birth_date, age_band, vulnerable, updated_at) values (?, ?, ?, ?, ?)',
+    );
+    profile.run(customerOf(reviewed.ticketId), '1958-03-07', null, 0, now.getTime()); // 67 on the day of receipt
+    profile.run(customerOf(plain.ticketId), null, '25-34', 0, now.getTime());
+    ctx.db.$client.prepare("insert into ticket_flags (ticket_id, flag, detail, created_at) values (?, 'vulnerable', 'age 65+', ?)").run(reviewed.ticketId, now.getTime());
+    changeStatus(ctx, { ticketId: reviewed.ticketId, to: 'resolved', actor: { type: 'staff', id: String(staff) }, now: new Date('2026-03-12T07:00:00Z') });
+    writeTransaction(ctx.db, (tx) =>
+      insertCaseReview(tx, {
+        ticketId: reviewed.ticketId,
+        outcome: 'upheld',
+        redressMinor: 1_250_050,
+        currency: 'CNY',
+        rootCause: 'misleading_information',
+        lesson: '销售时未说明风险',
+        reviewerId: staff,
+        now: new Date('2026-03-12T07:00:00Z'),
+      }),
+    );
+
+    let text = '';
+    const out = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        text += chunk.toString('utf8');
+        done();
+      },
+    });
+    await exportTickets(ctx.db, { from: new Date('2026-03-01T00:00:00Z'), to: new Date('2026-04-01T00:00:00Z'), out, now });
+    const [header, ...rows] = parseCsv(text.slice(1));
+    const byRef = new Map(rows.map((r) => [r[0], Object.fromEntries(header!.map((h, i) => [h, r[i]!]))]));
+    expect(byRef.get(reviewed.reference)).toMatchObject({
+      customer_age_band: '65-74',
+      vulnerability: 'yes',
+      business_days: '4',
+      calendar_days: '6.2',
+      outcome: 'upheld',
+      redress: '12500.50',
+      redress_currency: 'CNY',
+      root_cause: 'misleading_information',
+    });
+    // No review yet and not finished: the band as imported, the rest empty rather than guessed.
+    expect(byRef.get(plain.reference)).toMatchObject({
+      customer_age_band: '25-34',
+      vulnerability: 'no',
+      business_days: '',
+      outcome: '',
+      redress: '',
+      redress_currency: '',
+      root_cause: '',
+    });
   });
 
   it('pages by (created, id), so tickets opened in the same millisecond are each written once, and waits for a slow reader', async () => {
