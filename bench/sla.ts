@@ -1,15 +1,16 @@
 // npm run bench:sla [-- --tickets N --due N --spread]: the SLA sweep over a million open tickets with
 // running timers (rows inserted directly, in bulk), timed twice: with nothing due, and with
-// 10,000 timers due (half a warning, half a breach, each with its event, hook call and notice
-// to the team lead). Prints the figures; docs/PERFORMANCE.md records them. Not a test.
+// 10,000 timers due (half a warning, half a breach, each with its event and the ticket hooks the
+// server runs: SLA, escalation rules with their notices, roll-ups). Prints the figures;
+// docs/PERFORMANCE.md records them. Not a test.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureSlaPresets } from '../app/sla/seed.server';
 import { runSlaSweep } from '../app/sla/sweep.server';
-import { withSlaHook } from '../app/sla/timers.server';
 import type { TicketContext } from '../app/tickets/context';
+import { createTicketHooks } from '../app/tickets/hooks.server';
 import { openDb } from '../db/client';
 
 const { values } = parseArgs({
@@ -27,11 +28,17 @@ const client = db.$client;
 const policyId = (client.prepare(`select id from sla_policies where key = 'cn-nfra'`).get() as { id: number }).id;
 
 let started = performance.now();
-client.prepare(`insert into customers (name, created_at, updated_at) values ('bench', ?, ?)`).run(T, T);
+// Three tickets per customer: the escalation rules count a customer's recent complaints, and one
+// customer holding every ticket would make that count walk the whole table.
+const TICKETS_PER_CUSTOMER = 3;
+const insertCustomer = client.prepare(`insert into customers (id, name, created_at, updated_at) values (?, 'bench', ?, ?)`);
+client.transaction(() => {
+  for (let c = 1; c <= Math.ceil(TICKETS / TICKETS_PER_CUSTOMER); c++) insertCustomer.run(c, T, T);
+})();
 client.prepare(`insert into staff_users (email, name, role, language, password_hash, created_at) values ('lead@bank.example', 'Lead', 'supervisor', 'en', 'x', ?)`).run(T);
 const insertTicket = client.prepare(
   `insert into tickets (id, reference, kind, channel, status, priority, subject, customer_id, language, created_at, updated_at, last_message_at)
-   values (?, ?, 'complaint', 'web', 'open', 'normal', 'bench', 1, 'zh', ?, ?, ?)`,
+   values (?, ?, 'complaint', 'web', 'open', 'normal', 'bench', ?, 'zh', ?, ?, ?)`,
 );
 const insertTimer = client.prepare(
   `insert into sla_timers (ticket_id, target, policy_id, policy_version, clock, started_at, budget_ms, due_at, paused_total_ms, state, warnings_fired, next_action_at, extension_step, updated_at)
@@ -66,7 +73,7 @@ for (let from = 1; from <= TICKETS; from += CHUNK) {
         fired = 0;
         next = start + BUDGET / 2;
       }
-      insertTicket.run(id, `CMP-2026-${String(id).padStart(7, '0')}`, start, start, start);
+      insertTicket.run(id, `CMP-2026-${String(id).padStart(7, '0')}`, Math.ceil(id / TICKETS_PER_CUSTOMER), start, start, start);
       insertTimer.run(id, policyId, start, BUDGET, start + BUDGET, fired, next, start);
     }
   })();
@@ -81,7 +88,9 @@ const plan = client
   .map((r) => (r as { detail: string }).detail)
   .join('; ');
 
-const ctx: TicketContext = withSlaHook({ db, publicUrl: 'https://complaints.example.com', attachmentDir: join(dir, 'attachments'), hooks: [] });
+const ctx: TicketContext = { db, publicUrl: 'https://complaints.example.com', attachmentDir: join(dir, 'attachments'), hooks: [] };
+// The same hooks, in the same order, as the server's sweep runs.
+ctx.hooks.push(...createTicketHooks(ctx, { now: new Date(T - 60 * DAY) }));
 const idle: number[] = [];
 for (let i = 0; i < 50; i++) {
   started = performance.now();

@@ -13,7 +13,7 @@ import { enablePolicy, updatePolicyDefinition } from './policies.server';
 import { PRESET_POLICIES } from './presets';
 import { ensureSlaPresets } from './seed.server';
 import { expectedDecisionBy, slaListCondition, slaListFilterSchema, slaSummaryForTicket } from './summary.server';
-import { runSlaSweep } from './sweep.server';
+import { runSlaSweep, startSlaSweeper, type SweepResult } from './sweep.server';
 import { endAppraisalPause, recordAcknowledgementSent, startAppraisalPause, withSlaHook } from './timers.server';
 
 const at = (iso: string) => new Date(iso);
@@ -145,6 +145,35 @@ describe('SLA timers', () => {
       'sla.met:resolution',
       'sla.resumed:resolution',
     ]);
+  });
+
+  it('works off a backlog one batch per turn of the event loop, so other work runs between batches', async () => {
+    const { ctx } = setup();
+    for (let i = 0; i < 5; i++) complaint(ctx);
+    const late = at('2026-04-01T00:00:00Z');
+    const log: string[] = [];
+    const done = new Promise<void>((resolve) => {
+      let swept = 0;
+      const sweeper = startSlaSweeper(ctx, {
+        intervalMs: 60_000,
+        batchSize: 3,
+        clock: () => late,
+        onSweep: (r: SweepResult) => {
+          log.push(`batch ${r.timers}`);
+          // Something else asks for the event loop after each batch: it must get it before the next one.
+          setImmediate(() => log.push('other work'));
+          swept += r.timers;
+          if (swept === 10) {
+            sweeper.stop();
+            setImmediate(resolve);
+          }
+        },
+      });
+    });
+    await done;
+    // Ten timers (two per complaint) in batches of 3, with the other work in between.
+    expect(log.slice(0, 7)).toEqual(['batch 3', 'other work', 'batch 3', 'other work', 'batch 3', 'other work', 'batch 1']);
+    expect(runSlaSweep(ctx, { now: late })).toEqual({ timers: 0, warnings: 0, breaches: 0 });
   });
 
   it('fires each warning at its offset and the breach once, at their true times, and hands them to the hooks', () => {

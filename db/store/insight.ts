@@ -581,9 +581,11 @@ export function queuedTimers(tx: Tx, limit: number): QueuedTimer[] {
     select q.timer_id as timerId, s.target, s.policy_id as policyId, s.clock, s.calendar_name as calendarName,
            s.started_at as startedAt, s.met_at as metAt, s.paused_total_ms as pausedTotalMs, s.state,
            t.channel, t.product, t.team_id as teamId
+    -- CROSS JOIN fixes the order: the queue (a handful of rows) drives. Left to the planner, with
+    -- statistics that predate the queue, it walked every timer and probed the queue, per hook call.
     from ${insightTimerQueue} q
-    join ${slaTimers} s on s.id = q.timer_id
-    join ${tickets} t on t.id = s.ticket_id
+    cross join ${slaTimers} s on s.id = q.timer_id
+    cross join ${tickets} t on t.id = s.ticket_id
     order by q.timer_id
     limit ${limit}`);
 }
