@@ -1,7 +1,7 @@
 // Escalation configuration as versioned data: loading (parsed with zod once per version),
 // seeding the shipped defaults idempotently, and validated edits recorded with their author.
 import { writeTransaction, type Db, type Tx } from '../../db/client';
-import { getConfig, listConfig, putConfig, type ConfigKind, type ConfigRow } from '../../db/store/escalation';
+import { configFingerprint, getConfig, listConfig, putConfig, type ConfigKind, type ConfigRow } from '../../db/store/escalation';
 import { Invalid, NotFound } from '../tickets/errors';
 import { DEFAULT_PHRASE_LISTS } from './default-phrases';
 import { DEFAULT_LEVELS, DEFAULT_RULES } from './default-rules';
@@ -60,7 +60,23 @@ function strictParse<T>(schema: { safeParse(v: unknown): { success: true; data: 
   };
 }
 
+// Whole parsed configurations (rules, compiled phrase lists, levels), keyed by the stored rows'
+// full text: every ticket event loads the configuration, and reading, parsing and compiling it
+// each time was a large part of an event's cost. An edit changes the text, so it is never stale.
+const loaded = new Map<string, EscalationConfig>();
+
+/** The configuration in force, parsed; shared between callers, so it must not be modified. */
 export function loadEscalationConfig(tx: Tx): EscalationConfig {
+  const fingerprint = configFingerprint(tx);
+  const hit = loaded.get(fingerprint);
+  if (hit) return hit;
+  const config = readEscalationConfig(tx);
+  if (loaded.size >= 8) loaded.clear();
+  loaded.set(fingerprint, config);
+  return config;
+}
+
+function readEscalationConfig(tx: Tx): EscalationConfig {
   const config: EscalationConfig = { rules: [], broken: [], lists: new Map(), levels: new Map() };
   for (const row of listConfig(tx, 'phrase-list')) {
     const r = parseRow(row, strictParse(phraseListSchema, `Phrase list ${row.key}`));

@@ -34,6 +34,17 @@ export function listConfig(tx: Tx, kind: ConfigKind): ConfigRow[] {
     .all();
 }
 
+/**
+ * Every stored configuration row (kind, key, version, on/off, order and definition) as one
+ * string: equal strings mean an equal configuration, so a parsed set can be reused safely.
+ */
+export function configFingerprint(tx: Tx): string {
+  const row = tx.get<{ f: string | null }>(sql`
+    select group_concat(kind || char(0) || key || char(0) || version || char(0) || enabled || char(0) || position || char(0) || definition, char(1)) as f
+    from (select * from ${escalationConfig} order by kind, position, key)`);
+  return row?.f ?? '';
+}
+
 export function getConfig(tx: Tx, kind: ConfigKind, key: string): ConfigRow | undefined {
   return tx
     .select()
