@@ -30,8 +30,25 @@ export function insertTicket(tx: Tx, values: NewTicket): TicketRow {
   return tx.insert(tickets).values(values).returning().get();
 }
 
+function prepareFindTicketById(tx: Tx) {
+  return tx
+    .select()
+    .from(tickets)
+    .where(eq(tickets.id, sql.placeholder('id')))
+    .prepare();
+}
+
+// The hooks read the ticket several times per event (the rules re-read it after each action):
+// the query is built once per database handle or transaction rather than on every call.
+const findByIdQueries = new WeakMap<Tx, ReturnType<typeof prepareFindTicketById>>();
+
 export function findTicketById(tx: Tx, id: number): TicketRow | undefined {
-  return tx.select().from(tickets).where(eq(tickets.id, id)).get();
+  let query = findByIdQueries.get(tx);
+  if (!query) {
+    query = prepareFindTicketById(tx);
+    findByIdQueries.set(tx, query);
+  }
+  return query.get({ id });
 }
 
 export function findTicketByReference(tx: Tx, reference: string): TicketRow | undefined {
