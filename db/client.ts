@@ -132,3 +132,23 @@ export function checkpointWal(db: Db, { idle }: { idle: boolean }): CheckpointRe
 export function totalChanges(db: Db): number {
   return db.$client.prepare('select total_changes() as n').pluck().get() as number;
 }
+
+// Queries the ticket hooks run several times per event, built once per database handle or
+// transaction (drizzle otherwise rebuilds the SQL text on every call, which cost more than
+// SQLite running it). Keyed by the handle, so nothing outlives its connection.
+const preparedByHandle = new WeakMap<object, Map<string, unknown>>();
+
+/** The query `build` makes for this handle, built on first use; `name` must be unique per query. */
+export function preparedFor<T>(tx: Tx, name: string, build: (tx: Tx) => T): T {
+  let queries = preparedByHandle.get(tx);
+  if (!queries) {
+    queries = new Map();
+    preparedByHandle.set(tx, queries);
+  }
+  let query = queries.get(name) as T | undefined;
+  if (query === undefined) {
+    query = build(tx);
+    queries.set(name, query);
+  }
+  return query;
+}

@@ -2,7 +2,7 @@
 // change log, the once-per-event firing guard, the ticket changes rules make, staff lookups for
 // recipients and round-robin, and the customer risk profile and holdings.
 import { and, asc, desc, eq, gt, gte, inArray, isNull, sql } from 'drizzle-orm';
-import type { Tx } from '../client';
+import { preparedFor, type Tx } from '../client';
 import type { Priority, StaffRole } from '../constants';
 import {
   customerHoldings,
@@ -212,12 +212,26 @@ export function nextRoundRobin(tx: Tx, teamId: number): StaffRow | undefined {
   return next;
 }
 
+// Read for every ticket event the rules see: prepared per handle (db/client.ts preparedFor).
 export function profileOf(tx: Tx, customerId: number): ProfileRow | undefined {
-  return tx.select().from(customerProfiles).where(eq(customerProfiles.customerId, customerId)).get();
+  return preparedFor(tx, 'profile-of', (t) =>
+    t
+      .select()
+      .from(customerProfiles)
+      .where(eq(customerProfiles.customerId, sql.placeholder('customerId')))
+      .prepare(),
+  ).get({ customerId });
 }
 
 export function holdingsOf(tx: Tx, customerId: number): HoldingRow[] {
-  return tx.select().from(customerHoldings).where(eq(customerHoldings.customerId, customerId)).orderBy(asc(customerHoldings.productCode)).all();
+  return preparedFor(tx, 'holdings-of', (t) =>
+    t
+      .select()
+      .from(customerHoldings)
+      .where(eq(customerHoldings.customerId, sql.placeholder('customerId')))
+      .orderBy(asc(customerHoldings.productCode))
+      .prepare(),
+  ).all({ customerId });
 }
 
 /**

@@ -1,7 +1,7 @@
 // Ticket, message, attachment, event and tracking-token writes and the reads that intake and
 // the portal need. Every function takes the transaction it runs in.
 import { and, desc, eq, gte, inArray, lt, or, sql } from 'drizzle-orm';
-import type { Tx } from '../client';
+import { preparedFor, type Tx } from '../client';
 import type { ActorType, Channel, MessageDirection, TicketStatus } from '../constants';
 import { attachments, events, messages, referenceCounters, ticketFlags, tickets, trackingTokens } from '../schema';
 
@@ -30,25 +30,15 @@ export function insertTicket(tx: Tx, values: NewTicket): TicketRow {
   return tx.insert(tickets).values(values).returning().get();
 }
 
-function prepareFindTicketById(tx: Tx) {
-  return tx
-    .select()
-    .from(tickets)
-    .where(eq(tickets.id, sql.placeholder('id')))
-    .prepare();
-}
-
-// The hooks read the ticket several times per event (the rules re-read it after each action):
-// the query is built once per database handle or transaction rather than on every call.
-const findByIdQueries = new WeakMap<Tx, ReturnType<typeof prepareFindTicketById>>();
-
+/** The rules re-read the ticket after each action, so this one is prepared per handle. */
 export function findTicketById(tx: Tx, id: number): TicketRow | undefined {
-  let query = findByIdQueries.get(tx);
-  if (!query) {
-    query = prepareFindTicketById(tx);
-    findByIdQueries.set(tx, query);
-  }
-  return query.get({ id });
+  return preparedFor(tx, 'ticket-by-id', (t) =>
+    t
+      .select()
+      .from(tickets)
+      .where(eq(tickets.id, sql.placeholder('id')))
+      .prepare(),
+  ).get({ id });
 }
 
 export function findTicketByReference(tx: Tx, reference: string): TicketRow | undefined {
@@ -145,7 +135,13 @@ export function addFlag(tx: Tx, ticketId: number, flag: string, detail: string |
 }
 
 export function flagsOf(tx: Tx, ticketId: number) {
-  return tx.select().from(ticketFlags).where(eq(ticketFlags.ticketId, ticketId)).all();
+  return preparedFor(tx, 'flags-of', (t) =>
+    t
+      .select()
+      .from(ticketFlags)
+      .where(eq(ticketFlags.ticketId, sql.placeholder('ticketId')))
+      .prepare(),
+  ).all({ ticketId });
 }
 
 export function messagesOf(tx: Tx, ticketId: number, directions?: MessageDirection[]) {
