@@ -3,6 +3,7 @@
 // queue reads (customers with contacts, tickets, one or two messages, some flags) and lets the
 // schema's triggers keep search and flag counts in sync, as they would in production.
 import type { Db } from './client';
+import { seededRandom } from './seed-random';
 
 export interface BulkOptions {
   count: number;
@@ -39,21 +40,10 @@ const CHANNELS = ['web', 'sms', 'email', 'phone', 'branch'] as const;
 const PRODUCTS = ['deposits', 'wealth', 'funds', 'insurance', 'loans', 'cards', 'payments', 'securities', 'other'] as const;
 const FLAGS = ['vulnerable', 'regulator_threat', 'media', 'fraud'] as const;
 
-/** A small deterministic PRNG, so runs are comparable. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function insertBulkTickets(db: Db, o: BulkOptions): { firstId: number; lastId: number } {
   const c = db.$client;
-  const rnd = mulberry32(o.seed ?? 42);
+  const rnd = seededRandom(o.seed ?? 42);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)]!;
   const insCustomer = c.prepare('insert into customers (name, language, created_at, updated_at) values (?, ?, ?, ?)');
   const insContact = c.prepare("insert into customer_contacts (customer_id, kind, value, created_at) values (?, ?, ?, ?)");

@@ -4,7 +4,7 @@
 import type { Channel, Priority, TicketStatus } from '../../db/constants';
 import type { BulkTicket } from '../../db/store/bulk-tickets';
 import { subjectFromText } from '../tickets/subject';
-import { seededRandom } from './random';
+import { seededRandom } from '../../db/seed-random';
 import { emailLocal, NAMES, SCENARIOS } from './scenarios';
 
 const DAY = 24 * 60 * 60 * 1000;

@@ -3,7 +3,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { z } from 'zod';
 import { bulkTicket, creationTimes, type BulkPlan } from '../../app/demo/bulk-data';
-import { seededRandom } from '../../app/demo/random';
+import { seededRandom } from '../../db/seed-random';
 import { seedDemo } from '../../app/demo/demo.server';
 import type { TicketContext } from '../../app/tickets/context';
 import { formatReference } from '../../app/tickets/reference';

@@ -8,8 +8,10 @@ import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import twilio from 'twilio';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { newSubmissionId } from '../../app/portal/submission-id.server';
 import { parseForm } from '../../channels/sms/form';
 import { tokensFor, seededDir } from '../api/support';
+import { validComplaint as portalComplaint } from '../portal/portal-client';
 import { freePort } from '../support/dovecot';
 import { query } from '../support/email';
 import { startFakeTwilio, sidOf, type FakeTwilio } from '../support/fake-twilio';
@@ -60,7 +62,6 @@ function expectNothingStored(before: Counts, what: string): void {
   expect(counts(), `${what}: a refused request stored nothing`).toEqual(before);
 }
 
-const newSubmissionId = () => randomBytes(16).toString('base64url');
 const lang = { 'Accept-Language': 'en-GB,en;q=0.9' };
 
 function post(path: string | Buffer, body: Buffer, contentType: string | Buffer, headers: Record<string, string | Buffer> = {}): Promise<RawAnswer> {
@@ -69,22 +70,9 @@ function post(path: string | Buffer, body: Buffer, contentType: string | Buffer,
 
 const COMPLAINT_FIELDS = ['name', 'email', 'phone', 'customerNumber', 'product', 'cause', 'occurredOn', 'amount', 'description', 'outcome', 'consent'] as const;
 
+/** The portal tests' valid complaint, as the multipart parts these tests post. */
 function validComplaint(): Record<string, Buffer> {
-  const fields: Record<string, string> = {
-    submissionId: newSubmissionId(),
-    name: 'Li Wei',
-    email: 'li.wei@example.com',
-    phone: '',
-    customerNumber: '',
-    product: 'wealth',
-    cause: 'mis_selling',
-    occurredOn: '2026-03-01',
-    amount: '',
-    description: 'The adviser sold me a wealth product as if it were a deposit.',
-    outcome: 'Refund the fees.',
-    consent: 'on',
-  };
-  return Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, Buffer.from(v)]));
+  return Object.fromEntries(Object.entries(portalComplaint(newSubmissionId())).map(([k, v]) => [k, Buffer.from(v)]));
 }
 
 beforeAll(async () => {

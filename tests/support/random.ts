@@ -1,7 +1,7 @@
 // Seeded randomness for synthetic histories: the same seed gives the same history, so a test
 // that passes once passes always.
 
-export { seededRandom } from '../../app/demo/random';
+export { seededRandom } from '../../db/seed-random';
 
 /** A Poisson draw by Knuth's method: fine for the small daily rates the tests use. */
 export function poissonDraw(random: () => number, lambda: number): number {
