@@ -7,47 +7,31 @@
 import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { tokensFor, seededDir } from '../api/support';
-import { freePort } from '../support/dovecot';
+import { newSubmissionId } from '../../app/portal/submission-id.server';
+import { validComplaint } from '../portal/portal-client';
 import { mailText, query } from '../support/email';
-import { startFakeTwilio, sidOf, type FakeTwilio } from '../support/fake-twilio';
+import { sidOf, type FakeTwilio } from '../support/fake-twilio';
 import { multipartBody, rawRequest, type RawAnswer } from '../support/raw-http';
-import { startServer, type TestServer } from '../support/server';
+import type { TestServer } from '../support/server';
+import { PUBLIC_URL, startEdgeServer, type EdgeServer } from './edge-server';
 import { smtpDeliver } from '../support/smtp-client';
 import { postSigned, smsForm } from '../support/twilio-webhook';
 
-const PUBLIC_URL = 'https://complaints.example.com';
-const EMAIL_TOKEN = randomBytes(16).toString('hex');
 const MAX_PAGES = 3000;
 
+let edge: EdgeServer;
 let server: TestServer;
 let fake: FakeTwilio;
 let smtpPort: number;
 let apiToken: string;
+let emailToken: string;
 
 beforeAll(async () => {
-  const seeded = seededDir(0);
-  apiToken = tokensFor(seeded.databasePath).admin;
-  fake = await startFakeTwilio();
-  smtpPort = await freePort();
-  server = await startServer(
-    {
-      PUBLIC_URL,
-      TWILIO_ACCOUNT_SID: fake.accountSid,
-      TWILIO_AUTH_TOKEN: fake.authToken,
-      TWILIO_FROM: '+447700900000',
-      TWILIO_API_URL: fake.url,
-      INBOUND_EMAIL_TOKEN: EMAIL_TOKEN,
-      SMTP_PORT: String(smtpPort),
-      DB_MAX_PAGES: String(MAX_PAGES),
-    },
-    seeded.dir,
-    { startTimeoutMs: 150_000 },
-  );
+  edge = await startEdgeServer({ tickets: 0, env: { DB_MAX_PAGES: String(MAX_PAGES) } });
+  ({ server, fake, smtpPort, apiToken, emailToken } = edge);
 });
 afterAll(async () => {
-  await server?.stop();
-  await fake?.close();
+  await edge?.stop();
 });
 
 /** Grows the file past the quota with blobs (full pages, so nothing else fits in them); returns an undo. */
@@ -81,17 +65,10 @@ interface Edge<T> {
 function complaintFields(i: number, lang: 'en' | 'zh') {
   return {
     lang,
-    fields: {
-      submissionId: randomBytes(16).toString('base64url'),
-      name: 'Li Wei',
+    fields: validComplaint(newSubmissionId(), {
       email: `full-${i}-${randomBytes(3).toString('hex')}@example.com`,
-      product: 'wealth',
-      cause: 'mis_selling',
-      occurredOn: '2026-03-01',
       description: 'Sold as a deposit while the disk was full.',
-      outcome: 'Refund the fees.',
-      consent: 'on',
-    },
+    }),
   };
 }
 
@@ -147,7 +124,7 @@ const emailWebhook: Edge<{ id: string }> = {
       method: 'POST',
       path: '/webhooks/email',
       body: mailText({ id: s.id }),
-      headers: { 'Content-Type': 'message/rfc822', Authorization: `Bearer ${EMAIL_TOKEN}` },
+      headers: { 'Content-Type': 'message/rfc822', Authorization: `Bearer ${emailToken}` },
     });
     return { ok: res.status === 200, refused: res.status === 503, what: `${res.status} ${res.text}` };
   },

@@ -10,13 +10,12 @@ import twilio from 'twilio';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { newSubmissionId } from '../../app/portal/submission-id.server';
 import { parseForm } from '../../channels/sms/form';
-import { tokensFor, seededDir } from '../api/support';
 import { validComplaint as portalComplaint } from '../portal/portal-client';
-import { freePort } from '../support/dovecot';
 import { query } from '../support/email';
-import { startFakeTwilio, sidOf, type FakeTwilio } from '../support/fake-twilio';
+import { sidOf, type FakeTwilio } from '../support/fake-twilio';
 import { multipartBody, rawRequest, type Part, type RawAnswer } from '../support/raw-http';
-import { startServer, type TestServer } from '../support/server';
+import type { TestServer } from '../support/server';
+import { PUBLIC_URL, startEdgeServer, type EdgeServer } from './edge-server';
 import { smtpDeliver } from '../support/smtp-client';
 import { deepJson, hostileBytes, hostileFile, hostileText, INVALID_UTF8, pdfBomb, PDF_SMALL, PNG_HEAD, xmlBomb, zipBomb } from './hostile-inputs';
 
@@ -24,13 +23,13 @@ import { deepJson, hostileBytes, hostileFile, hostileText, INVALID_UTF8, pdfBomb
 const RUNS = Number(process.env.HOSTILE_RUNS ?? 100);
 // The long form runs for minutes; each case is a few hundred milliseconds at most.
 vi.setConfig({ testTimeout: 60_000 + RUNS * 1_000 });
-const PUBLIC_URL = 'https://complaints.example.com';
-const EMAIL_TOKEN = randomBytes(16).toString('hex');
 
+let edge: EdgeServer;
 let server: TestServer;
 let fake: FakeTwilio;
 let smtpPort: number;
 let apiToken: string;
+let emailToken: string;
 let trackToken: string;
 let reference: string;
 
@@ -76,23 +75,8 @@ function validComplaint(): Record<string, Buffer> {
 }
 
 beforeAll(async () => {
-  const seeded = seededDir(2);
-  apiToken = tokensFor(seeded.databasePath).admin;
-  fake = await startFakeTwilio();
-  smtpPort = await freePort();
-  server = await startServer(
-    {
-      PUBLIC_URL,
-      TWILIO_ACCOUNT_SID: fake.accountSid,
-      TWILIO_AUTH_TOKEN: fake.authToken,
-      TWILIO_FROM: '+447700900000',
-      TWILIO_API_URL: fake.url,
-      INBOUND_EMAIL_TOKEN: EMAIL_TOKEN,
-      SMTP_PORT: String(smtpPort),
-    },
-    seeded.dir,
-    { startTimeoutMs: 150_000 },
-  );
+  edge = await startEdgeServer({ tickets: 2 });
+  ({ server, fake, smtpPort, apiToken, emailToken } = edge);
   // One real complaint, so the tracking page, the follow-up and the rating have a ticket.
   const form = multipartBody(Object.entries(validComplaint()).map(([name, content]) => ({ name, content })));
   const res = await post('/complaint', form.body, form.contentType);
@@ -110,8 +94,7 @@ afterAll(async () => {
     const unhandled = server.logs.filter((l) => l.includes('"level":50'));
     expect(unhandled, 'no error was logged').toEqual([]);
   }
-  await server?.stop();
-  await fake?.close();
+  await edge?.stop();
 });
 
 const params = { numRuns: RUNS, endOnFailure: true };
@@ -430,7 +413,7 @@ describe('raw MIME (webhook and SMTP)', () => {
       return Buffer.concat([Buffer.concat(lines.flatMap((l) => [l, Buffer.from('\r\n')])), Buffer.from('\r\n'), content, Buffer.from('\r\n')]);
     });
 
-  const emailPost = (raw: Buffer) => post('/webhooks/email', raw, 'message/rfc822', { Authorization: `Bearer ${EMAIL_TOKEN}` });
+  const emailPost = (raw: Buffer) => post('/webhooks/email', raw, 'message/rfc822', { Authorization: `Bearer ${emailToken}` });
 
   it('POST /webhooks/email with hostile messages', async () => {
     await fc.assert(
