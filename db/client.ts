@@ -4,7 +4,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database, { type RunResult } from 'better-sqlite3';
-import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
+import { getTableName, sql } from 'drizzle-orm';
+import type { BaseSQLiteDatabase, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import * as schema from './schema';
@@ -133,17 +134,24 @@ export function totalChanges(db: Db): number {
   return db.$client.prepare('select total_changes() as n').pluck().get() as number;
 }
 
-// Queries the ticket hooks run several times per event, built once per database handle or
-// transaction (drizzle otherwise rebuilds the SQL text on every call, which cost more than
-// SQLite running it). Keyed by the handle, so nothing outlives its connection.
-const preparedByHandle = new WeakMap<object, Map<string, unknown>>();
+// Queries that run on every intake and every timer event, built once per connection (drizzle
+// otherwise rebuilds the SQL text on every call, which cost more than SQLite running it). A
+// transaction handle is a new object each time but shares its database's session, so the
+// session is the key: a query prepared once serves every later transaction on that connection,
+// and nothing outlives the connection it was prepared on.
+const preparedBySession = new WeakMap<object, Map<string, unknown>>();
 
-/** The query `build` makes for this handle, built on first use; `name` must be unique per query. */
+function sessionOf(tx: Tx): object {
+  return (tx as unknown as { session: object }).session;
+}
+
+/** The query `build` makes for this connection, built on first use; `name` must be unique per query. */
 export function preparedFor<T>(tx: Tx, name: string, build: (tx: Tx) => T): T {
-  let queries = preparedByHandle.get(tx);
+  const session = sessionOf(tx);
+  let queries = preparedBySession.get(session);
   if (!queries) {
     queries = new Map();
-    preparedByHandle.set(tx, queries);
+    preparedBySession.set(session, queries);
   }
   let query = queries.get(name) as T | undefined;
   if (query === undefined) {
@@ -151,4 +159,40 @@ export function preparedFor<T>(tx: Tx, name: string, build: (tx: Tx) => T): T {
     queries.set(name, query);
   }
   return query;
+}
+
+export interface InsertOptions {
+  /** ON CONFLICT DO NOTHING: the result says whether a row went in. */
+  ignoreConflict?: boolean;
+}
+
+/**
+ * Inserts one row through a statement prepared once per connection for each shape of row
+ * (which columns are given, which of them are null). Null goes in as a literal: drizzle's
+ * prepared parameters would hand it to the column's encoder, which expects a value.
+ */
+function preparedInsert(tx: Tx, table: SQLiteTable, values: Record<string, unknown>, returning: boolean, opts: InsertOptions) {
+  const keys = Object.keys(values).filter((k) => values[k] !== undefined);
+  const shape = keys.map((k) => (values[k] === null ? `${k}=null` : k)).join(',');
+  const name = `insert:${getTableName(table)}:${returning ? 'returning' : 'run'}:${opts.ignoreConflict ? 'ignore' : 'fail'}:${shape}`;
+  const query = preparedFor(tx, name, (t) => {
+    const row = Object.fromEntries(keys.map((k) => [k, values[k] === null ? sql`null` : sql.placeholder(k)]));
+    const insert = t.insert(table).values(row as never);
+    const body = opts.ignoreConflict ? insert.onConflictDoNothing() : insert;
+    return returning ? body.returning().prepare() : body.prepare();
+  });
+  const params = Object.fromEntries(keys.filter((k) => values[k] !== null).map((k) => [k, values[k]]));
+  return { query, params };
+}
+
+/** Inserts one row and returns it as stored (defaults filled in), or undefined when a conflict was ignored. */
+export function insertReturning<T extends SQLiteTable>(tx: Tx, table: T, values: T['$inferInsert'], opts: InsertOptions = {}): T['$inferSelect'] | undefined {
+  const { query, params } = preparedInsert(tx, table, values as Record<string, unknown>, true, opts);
+  return (query as { get(p: object): T['$inferSelect'] | undefined }).get(params);
+}
+
+/** Inserts one row; returns whether it went in (false only when `ignoreConflict` skipped it). */
+export function insertRow<T extends SQLiteTable>(tx: Tx, table: T, values: T['$inferInsert'], opts: InsertOptions = {}): boolean {
+  const { query, params } = preparedInsert(tx, table, values as Record<string, unknown>, false, opts);
+  return (query as { run(p: object): RunResult }).run(params).changes > 0;
 }

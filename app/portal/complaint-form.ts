@@ -4,6 +4,7 @@ import type { CountryCode } from 'libphonenumber-js';
 import { z } from 'zod';
 import { CAUSES, PRODUCTS } from '../../db/constants';
 import { formError } from './form-error';
+import { cachedSchema } from './schema-cache';
 import {
   amountField,
   attachmentsField,
@@ -29,7 +30,7 @@ function hasContact(v: { email?: unknown; phone?: unknown }): boolean {
   return Boolean(v.email || v.phone);
 }
 
-export function complaintSchema({ region, today }: FormSchemaOptions) {
+function buildComplaintSchema({ region, today }: FormSchemaOptions) {
   return z
     .object({
       submissionId: submissionIdField,
@@ -49,6 +50,16 @@ export function complaintSchema({ region, today }: FormSchemaOptions) {
     // `when` makes the check run even while other fields are wrong, so every error shows at once.
     .refine(hasContact, { message: formError('form.error.contact'), path: ['email'], when: () => true })
     .refine(hasContact, { message: formError('form.error.contact'), path: ['phone'], when: () => true });
+}
+
+const complaintSchemas = cachedSchema((key) => {
+  const [region, today] = key.split('|') as [CountryCode, string];
+  return buildComplaintSchema({ region, today });
+});
+
+/** The complaint form's schema for these options, built once per distinct options. */
+export function complaintSchema({ region, today }: FormSchemaOptions) {
+  return complaintSchemas(`${region}|${today}`);
 }
 
 export type ComplaintSubmission = z.output<ReturnType<typeof complaintSchema>>;

@@ -3,19 +3,25 @@ import type { CountryCode } from 'libphonenumber-js';
 import { z } from 'zod';
 import { FEEDBACK_TYPES } from '../../db/constants';
 import { formError } from './form-error';
+import { cachedSchema } from './schema-cache';
 import { emailField, optionalText, phoneField, requiredText, submissionIdField } from './form-fields';
 
 export const FEEDBACK_LIMITS = { name: 200, text: 10_000 } as const;
 
-export function feedbackSchema({ region }: { region: CountryCode }) {
-  return z.object({
+const feedbackSchemas = cachedSchema((region) =>
+  z.object({
     submissionId: submissionIdField,
     feedbackType: z.enum(FEEDBACK_TYPES, { error: formError('form.error.choose') }),
     text: requiredText(FEEDBACK_LIMITS.text),
     name: optionalText(FEEDBACK_LIMITS.name),
     email: emailField,
-    phone: phoneField(region),
-  });
+    phone: phoneField(region as CountryCode),
+  }),
+);
+
+/** The feedback form's schema for this phone region, built once per region. */
+export function feedbackSchema({ region }: { region: CountryCode }) {
+  return feedbackSchemas(region);
 }
 
 export type FeedbackSubmission = z.output<ReturnType<typeof feedbackSchema>>;

@@ -32,6 +32,11 @@ function parsedOnce<T>(cache: Map<string, T>, text: string, parse: (json: unknow
   return hit;
 }
 
+/** A stored policy definition, parsed once per distinct text. */
+export function parsedPolicyDefinition(text: string): PolicyDefinition {
+  return parsedOnce(parsedPolicies, text, (j) => policyDefinitionSchema.parse(j));
+}
+
 export class SlaRegistry {
   private policies = new Map<string, LoadedPolicy>();
   private calendars = new Map<string, BusinessCalendar>();
@@ -44,7 +49,7 @@ export class SlaRegistry {
     if (!hit) {
       const row = policyVersion(this.tx, policyId, version);
       if (!row) throw new Error(`SLA policy ${policyId} has no version ${version}`);
-      hit = { id: row.id, key: row.key, name: row.name, version: row.version, definition: parsedOnce(parsedPolicies, row.definition, (j) => policyDefinitionSchema.parse(j)) };
+      hit = { id: row.id, key: row.key, name: row.name, version: row.version, definition: parsedPolicyDefinition(row.definition) };
       this.policies.set(key, hit);
     }
     return hit;

@@ -20,8 +20,8 @@ import {
 import { appendEvent, findTicketById } from '../../db/store/tickets';
 import type { TicketChange, TicketContext, TicketHook } from '../tickets/context';
 import { Invalid, NotFound } from '../tickets/errors';
-import { choosePolicy, policyDefinitionSchema } from './policy';
-import { SlaRegistry } from './registry.server';
+import { choosePolicy } from './policy';
+import { parsedPolicyDefinition, SlaRegistry } from './registry.server';
 import { budgetOf, clockKindOf, measureOnClock, nextActionAt, scheduleOf, type Clock } from './schedule';
 import { catchUp, scheduleOfTimer } from './fire.server';
 
@@ -41,7 +41,7 @@ export function startTimers(tx: Tx, ticketId: number, now: Date): TimerRow[] {
   if (existing.length > 0) return existing;
   const ticket = findTicketById(tx, ticketId);
   if (!ticket) throw new NotFound(`No ticket ${ticketId}`);
-  const candidates = enabledPolicies(tx).map((p) => ({ ...p, definition: policyDefinitionSchema.parse(JSON.parse(p.definition)) }));
+  const candidates = enabledPolicies(tx).map((p) => ({ ...p, definition: parsedPolicyDefinition(p.definition) }));
   const policy = choosePolicy(candidates, { ...ticket, flags: flagNamesOf(tx, ticketId) });
   if (!policy) return [];
   const reg = new SlaRegistry(tx);

@@ -1,6 +1,6 @@
 // Customer reads and writes. A contact (kind, value) belongs to exactly one customer.
-import { and, eq, inArray, or } from 'drizzle-orm';
-import type { Tx } from '../client';
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { insertReturning, insertRow, preparedFor, type Tx } from '../client';
 import type { ContactKind, Language } from '../constants';
 import { customerContacts, customers } from '../schema';
 
@@ -11,13 +11,17 @@ export interface ContactInput {
 
 export function findCustomerIdsByContacts(tx: Tx, contacts: ContactInput[]): Map<string, number> {
   const found = new Map<string, number>();
-  if (contacts.length === 0) return found;
-  const rows = tx
-    .select({ kind: customerContacts.kind, value: customerContacts.value, customerId: customerContacts.customerId })
-    .from(customerContacts)
-    .where(or(...contacts.map((c) => and(eq(customerContacts.kind, c.kind), eq(customerContacts.value, c.value)))))
-    .all();
-  for (const r of rows) found.set(`${r.kind}:${r.value}`, r.customerId);
+  const byContact = preparedFor(tx, 'customer-by-contact', (t) =>
+    t
+      .select({ customerId: customerContacts.customerId })
+      .from(customerContacts)
+      .where(and(eq(customerContacts.kind, sql.placeholder('kind')), eq(customerContacts.value, sql.placeholder('value'))))
+      .prepare(),
+  );
+  for (const c of contacts) {
+    const row = byContact.get({ kind: c.kind, value: c.value });
+    if (row) found.set(`${c.kind}:${c.value}`, row.customerId);
+  }
   return found;
 }
 
@@ -25,18 +29,13 @@ export function insertCustomer(
   tx: Tx,
   input: { name: string | null; customerNumber: string | null; language: Language | null; now: Date },
 ): number {
-  const [row] = tx
-    .insert(customers)
-    .values({
-      name: input.name,
-      customerNumber: input.customerNumber,
-      language: input.language,
-      createdAt: input.now,
-      updatedAt: input.now,
-    })
-    .returning({ id: customers.id })
-    .all();
-  return row.id;
+  return insertReturning(tx, customers, {
+    name: input.name,
+    customerNumber: input.customerNumber,
+    language: input.language,
+    createdAt: input.now,
+    updatedAt: input.now,
+  })!.id;
 }
 
 export function findCustomerIdByNumber(tx: Tx, customerNumber: string): number | undefined {
@@ -50,10 +49,7 @@ export function findCustomerIdByNumber(tx: Tx, customerNumber: string): number |
 /** Adds contacts that nobody holds yet; a contact already held by another customer stays theirs. */
 export function addContacts(tx: Tx, customerId: number, contacts: ContactInput[], now: Date): void {
   for (const c of contacts) {
-    tx.insert(customerContacts)
-      .values({ customerId, kind: c.kind, value: c.value, createdAt: now })
-      .onConflictDoNothing()
-      .run();
+    insertRow(tx, customerContacts, { customerId, kind: c.kind, value: c.value, createdAt: now }, { ignoreConflict: true });
   }
 }
 

@@ -2,7 +2,7 @@
 // change log, the once-per-event firing guard, the ticket changes rules make, staff lookups for
 // recipients and round-robin, and the customer risk profile and holdings.
 import { and, asc, desc, eq, gt, gte, inArray, isNull, sql } from 'drizzle-orm';
-import { preparedFor, type Tx } from '../client';
+import { insertRow, preparedFor, type Tx } from '../client';
 import type { Priority, StaffRole } from '../constants';
 import {
   customerHoldings,
@@ -126,12 +126,12 @@ export function configHistory(tx: Tx, kind: ConfigKind, key: string): ConfigChan
 
 /** Claims (ticket, rule, triggering event); false when the rule already fired for that event. */
 export function claimFiring(tx: Tx, f: { ticketId: number; ruleKey: string; triggerKey: string; ruleVersion: number; now: Date }): boolean {
-  const r = tx
-    .insert(escalationFirings)
-    .values({ ticketId: f.ticketId, ruleKey: f.ruleKey, triggerKey: f.triggerKey, ruleVersion: f.ruleVersion, at: f.now })
-    .onConflictDoNothing()
-    .run();
-  return r.changes > 0;
+  return insertRow(
+    tx,
+    escalationFirings,
+    { ticketId: f.ticketId, ruleKey: f.ruleKey, triggerKey: f.triggerKey, ruleVersion: f.ruleVersion, at: f.now },
+    { ignoreConflict: true },
+  );
 }
 
 export function hasFired(tx: Tx, ticketId: number, ruleKey: string, triggerKey: string): boolean {
@@ -150,33 +150,39 @@ export function setTicketPriority(tx: Tx, ticketId: number, priority: Priority, 
 
 /** Raises the level; the `level < ?` guard means it can never go down, even when two writers race. */
 export function raiseTicketLevel(tx: Tx, ticketId: number, level: number, now: Date): boolean {
-  const r = tx
-    .update(tickets)
-    .set({ level, updatedAt: now })
-    .where(and(eq(tickets.id, ticketId), sql`${tickets.level} < ${level}`))
-    .run();
-  return r.changes > 0;
+  const raise = preparedFor(tx, 'raise-ticket-level', (t) =>
+    t
+      .update(tickets)
+      // set() takes raw placeholders: instants go in as epoch ms.
+      .set({ level: sql`${sql.placeholder('level')}`, updatedAt: sql`${sql.placeholder('now')}` })
+      .where(and(eq(tickets.id, sql.placeholder('ticketId')), sql`${tickets.level} < ${sql.placeholder('level')}`))
+      .prepare(),
+  );
+  return raise.run({ ticketId, level, now: now.getTime() }).changes > 0;
 }
 
 export function setTicketAssignment(tx: Tx, ticketId: number, a: { assigneeId: number | null; teamId: number | null }, now: Date): void {
   tx.update(tickets).set({ assigneeId: a.assigneeId, teamId: a.teamId, updatedAt: now }).where(eq(tickets.id, ticketId)).run();
 }
 
+/** Active staff of the given roles (of one team, or of all when `teamId` is null): every notice reads it. */
 export function activeStaffByRoles(tx: Tx, roles: StaffRole[], teamId: number | null): StaffRow[] {
   if (roles.length === 0) return [];
-  return tx
-    .select()
-    .from(staffUsers)
-    .where(
-      and(
-        inArray(staffUsers.role, roles),
-        isNull(staffUsers.disabledAt),
-        teamId === null ? undefined : eq(staffUsers.teamId, teamId),
-      ),
-    )
-    .orderBy(asc(staffUsers.id))
-    .limit(200)
-    .all();
+  return preparedFor(tx, 'active-staff-by-roles', (t) =>
+    t
+      .select()
+      .from(staffUsers)
+      .where(
+        and(
+          sql`${staffUsers.role} in (select value from json_each(${sql.placeholder('roles')}))`,
+          isNull(staffUsers.disabledAt),
+          sql`(${sql.placeholder('teamId')} is null or ${staffUsers.teamId} = ${sql.placeholder('teamId')})`,
+        ),
+      )
+      .orderBy(asc(staffUsers.id))
+      .limit(200)
+      .prepare(),
+  ).all({ roles: JSON.stringify(roles), teamId });
 }
 
 export function activeStaffByEmails(tx: Tx, emails: string[]): StaffRow[] {
@@ -239,12 +245,15 @@ export function holdingsOf(tx: Tx, customerId: number): HoldingRow[] {
  * through tickets_customer_status_idx, never a scan of the table.
  */
 export function countComplaintsSince(tx: Tx, customerId: number, since: Date, cap: number): number {
-  return tx
-    .select({ one: sql<number>`1` })
-    .from(tickets)
-    .where(and(eq(tickets.customerId, customerId), eq(tickets.kind, 'complaint'), gte(tickets.createdAt, since)))
-    .limit(cap)
-    .all().length;
+  return preparedFor(tx, 'count-complaints-since', (t) =>
+    t
+      .select({ one: sql<number>`1` })
+      .from(tickets)
+      // Placeholders in a condition are bound as given, without the column's encoding: epoch ms.
+      .where(and(eq(tickets.customerId, sql.placeholder('customerId')), eq(tickets.kind, 'complaint'), gte(tickets.createdAt, sql.placeholder('since'))))
+      .limit(sql.placeholder('cap'))
+      .prepare(),
+  ).all({ customerId, since: since.getTime(), cap }).length;
 }
 
 export function customerById(tx: Tx, id: number) {
@@ -253,5 +262,13 @@ export function customerById(tx: Tx, id: number) {
 
 /** The ticket's last few events, newest first (events_ticket_idx). */
 export function latestEvents(tx: Tx, ticketId: number, limit: number) {
-  return tx.select().from(events).where(eq(events.ticketId, ticketId)).orderBy(desc(events.id)).limit(limit).all();
+  return preparedFor(tx, 'latest-events', (t) =>
+    t
+      .select()
+      .from(events)
+      .where(eq(events.ticketId, sql.placeholder('ticketId')))
+      .orderBy(desc(events.id))
+      .limit(sql.placeholder('limit'))
+      .prepare(),
+  ).all({ ticketId, limit });
 }

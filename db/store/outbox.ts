@@ -1,7 +1,7 @@
 // Outbox rows: queued inside the transaction of the change that caused them, claimed and
 // settled by the dispatcher after commit.
 import { and, eq, inArray, lte, or, sql } from 'drizzle-orm';
-import type { Db, Tx } from '../client';
+import { insertReturning, type Db, type Tx } from '../client';
 import type { OutboxChannel } from '../constants';
 import { outbox } from '../schema';
 
@@ -23,9 +23,7 @@ export interface QueueInput {
 }
 
 export function queueOutbox(tx: Tx, input: QueueInput): number {
-  return tx
-    .insert(outbox)
-    .values({
+  return insertReturning(tx, outbox, {
       channel: input.channel,
       recipient: input.recipient,
       subject: input.subject ?? null,
@@ -39,9 +37,7 @@ export function queueOutbox(tx: Tx, input: QueueInput): number {
       status: 'queued',
       nextAttemptAt: input.now,
       createdAt: input.now,
-    })
-    .returning({ id: outbox.id })
-    .get().id;
+    })!.id;
 }
 
 /**

@@ -1,9 +1,10 @@
 // SLA reads and writes: calendars, versioned policies, timers and the sweep's claim. Every
 // function takes the transaction it runs in (or the database, for a read that needs none).
 import { and, asc, eq, inArray, isNull, lte, sql, type SQL } from 'drizzle-orm';
-import type { Tx } from '../client';
+import { insertRow, preparedFor, type Tx } from '../client';
+import { flagsOf } from './tickets';
 import type { SlaFilter } from '../sla-constants';
-import { customers, events, messages, slaCalendars, slaPolicies, slaPolicyVersions, slaTimers, staffUsers, ticketFlags, tickets } from '../schema';
+import { customers, events, messages, slaCalendars, slaPolicies, slaPolicyVersions, slaTimers, staffUsers, tickets } from '../schema';
 
 export type TimerRow = typeof slaTimers.$inferSelect;
 export type NewTimer = typeof slaTimers.$inferInsert;
@@ -14,7 +15,13 @@ export function insertCalendarIfMissing(tx: Tx, name: string, definition: string
 }
 
 export function calendarDefinition(tx: Tx, name: string): string | undefined {
-  return tx.select({ d: slaCalendars.definition }).from(slaCalendars).where(eq(slaCalendars.name, name)).get()?.d;
+  return preparedFor(tx, 'calendar-definition', (t) =>
+    t
+      .select({ d: slaCalendars.definition })
+      .from(slaCalendars)
+      .where(eq(slaCalendars.name, sql.placeholder('name')))
+      .prepare(),
+  ).get({ name })?.d;
 }
 
 export interface PolicyInput {
@@ -66,13 +73,15 @@ export interface PolicyVersionRow {
 
 /** Enabled policies at their current version, in their explicit order. */
 export function enabledPolicies(tx: Tx): PolicyVersionRow[] {
-  return tx
-    .select({ id: slaPolicies.id, key: slaPolicies.key, name: slaPolicies.name, version: slaPolicies.version, definition: slaPolicyVersions.definition })
-    .from(slaPolicies)
-    .innerJoin(slaPolicyVersions, and(eq(slaPolicyVersions.policyId, slaPolicies.id), eq(slaPolicyVersions.version, slaPolicies.version)))
-    .where(eq(slaPolicies.enabled, true))
-    .orderBy(asc(slaPolicies.position), asc(slaPolicies.id))
-    .all();
+  return preparedFor(tx, 'enabled-policies', (t) =>
+    t
+      .select({ id: slaPolicies.id, key: slaPolicies.key, name: slaPolicies.name, version: slaPolicies.version, definition: slaPolicyVersions.definition })
+      .from(slaPolicies)
+      .innerJoin(slaPolicyVersions, and(eq(slaPolicyVersions.policyId, slaPolicies.id), eq(slaPolicyVersions.version, slaPolicies.version)))
+      .where(eq(slaPolicies.enabled, true))
+      .orderBy(asc(slaPolicies.position), asc(slaPolicies.id))
+      .prepare(),
+  ).all();
 }
 
 export function allPolicies(tx: Tx) {
@@ -80,24 +89,33 @@ export function allPolicies(tx: Tx) {
 }
 
 export function policyVersion(tx: Tx, policyId: number, version: number): PolicyVersionRow | undefined {
-  return tx
-    .select({ id: slaPolicies.id, key: slaPolicies.key, name: slaPolicies.name, version: slaPolicyVersions.version, definition: slaPolicyVersions.definition })
-    .from(slaPolicyVersions)
-    .innerJoin(slaPolicies, eq(slaPolicies.id, slaPolicyVersions.policyId))
-    .where(and(eq(slaPolicyVersions.policyId, policyId), eq(slaPolicyVersions.version, version)))
-    .get();
+  return preparedFor(tx, 'policy-version', (t) =>
+    t
+      .select({ id: slaPolicies.id, key: slaPolicies.key, name: slaPolicies.name, version: slaPolicyVersions.version, definition: slaPolicyVersions.definition })
+      .from(slaPolicyVersions)
+      .innerJoin(slaPolicies, eq(slaPolicies.id, slaPolicyVersions.policyId))
+      .where(and(eq(slaPolicyVersions.policyId, sql.placeholder('policyId')), eq(slaPolicyVersions.version, sql.placeholder('version'))))
+      .prepare(),
+  ).get({ policyId, version });
 }
 
 export function flagNamesOf(tx: Tx, ticketId: number): string[] {
-  return tx.select({ flag: ticketFlags.flag }).from(ticketFlags).where(eq(ticketFlags.ticketId, ticketId)).all().map((r) => r.flag);
+  return flagsOf(tx, ticketId).map((r) => r.flag);
 }
 
 export function insertTimers(tx: Tx, rows: NewTimer[]): void {
-  if (rows.length > 0) tx.insert(slaTimers).values(rows).onConflictDoNothing().run();
+  for (const row of rows) insertRow(tx, slaTimers, row, { ignoreConflict: true });
 }
 
 export function timersOfTicket(tx: Tx, ticketId: number): TimerRow[] {
-  return tx.select().from(slaTimers).where(eq(slaTimers.ticketId, ticketId)).orderBy(slaTimers.id).all();
+  return preparedFor(tx, 'timers-of-ticket', (t) =>
+    t
+      .select()
+      .from(slaTimers)
+      .where(eq(slaTimers.ticketId, sql.placeholder('ticketId')))
+      .orderBy(slaTimers.id)
+      .prepare(),
+  ).all({ ticketId });
 }
 
 export function timersByIds(tx: Tx, ids: number[]): TimerRow[] {
@@ -165,7 +183,13 @@ export function slaTicketCondition(filter: { sla?: SlaFilter; dueBefore?: Date }
 
 /** Who wrote a message: a first response counts only when staff (or the API on their behalf) replied. */
 export function messageAuthorType(tx: Tx, messageId: number): string | undefined {
-  return tx.select({ a: messages.authorType }).from(messages).where(eq(messages.id, messageId)).get()?.a;
+  return preparedFor(tx, 'message-author-type', (t) =>
+    t
+      .select({ a: messages.authorType })
+      .from(messages)
+      .where(eq(messages.id, sql.placeholder('messageId')))
+      .prepare(),
+  ).get({ messageId })?.a;
 }
 
 export function customerNameAndLanguage(tx: Tx, customerId: number) {

@@ -1,7 +1,7 @@
 // Ticket, message, attachment, event and tracking-token writes and the reads that intake and
 // the portal need. Every function takes the transaction it runs in.
 import { and, desc, eq, gte, inArray, lt, or, sql } from 'drizzle-orm';
-import { preparedFor, type Tx } from '../client';
+import { insertReturning, insertRow, preparedFor, type Tx } from '../client';
 import type { ActorType, Channel, MessageDirection, TicketStatus } from '../constants';
 import { attachments, events, messages, referenceCounters, ticketFlags, tickets, trackingTokens } from '../schema';
 
@@ -14,20 +14,22 @@ export type EventRow = typeof events.$inferSelect;
 
 /** Next number in the (prefix, year) sequence. Runs inside the write transaction, so no two tickets share one. */
 export function nextReferenceNumber(tx: Tx, prefix: string, year: number): number {
-  const row = tx
-    .insert(referenceCounters)
-    .values({ prefix, year, last: 1 })
-    .onConflictDoUpdate({
-      target: [referenceCounters.prefix, referenceCounters.year],
-      set: { last: sql`${referenceCounters.last} + 1` },
-    })
-    .returning({ last: referenceCounters.last })
-    .get();
-  return row!.last;
+  const next = preparedFor(tx, 'next-reference', (t) =>
+    t
+      .insert(referenceCounters)
+      .values({ prefix: sql.placeholder('prefix'), year: sql.placeholder('year'), last: 1 })
+      .onConflictDoUpdate({
+        target: [referenceCounters.prefix, referenceCounters.year],
+        set: { last: sql`${referenceCounters.last} + 1` },
+      })
+      .returning({ last: referenceCounters.last })
+      .prepare(),
+  );
+  return next.get({ prefix, year })!.last;
 }
 
 export function insertTicket(tx: Tx, values: NewTicket): TicketRow {
-  return tx.insert(tickets).values(values).returning().get();
+  return insertReturning(tx, tickets, values)!;
 }
 
 /** The rules re-read the ticket after each action, so this one is prepared per handle. */
@@ -42,7 +44,13 @@ export function findTicketById(tx: Tx, id: number): TicketRow | undefined {
 }
 
 export function findTicketByReference(tx: Tx, reference: string): TicketRow | undefined {
-  return tx.select().from(tickets).where(eq(tickets.reference, reference)).get();
+  return preparedFor(tx, 'ticket-by-reference', (t) =>
+    t
+      .select()
+      .from(tickets)
+      .where(eq(tickets.reference, sql.placeholder('reference')))
+      .prepare(),
+  ).get({ reference });
 }
 
 /** The customer's most recent ticket that is open, or resolved since `resolvedSince`. */
@@ -65,19 +73,21 @@ export function findRecentOpenTicket(tx: Tx, customerId: number, resolvedSince: 
 }
 
 export function findMessageByProviderId(tx: Tx, channel: Channel, providerMessageId: string): MessageRow | undefined {
-  return tx
-    .select()
-    .from(messages)
-    .where(and(eq(messages.channel, channel), eq(messages.providerMessageId, providerMessageId)))
-    .get();
+  return preparedFor(tx, 'message-by-provider-id', (t) =>
+    t
+      .select()
+      .from(messages)
+      .where(and(eq(messages.channel, sql.placeholder('channel')), eq(messages.providerMessageId, sql.placeholder('providerMessageId'))))
+      .prepare(),
+  ).get({ channel, providerMessageId });
 }
 
 export function insertMessage(tx: Tx, values: NewMessage): MessageRow {
-  return tx.insert(messages).values(values).returning().get();
+  return insertReturning(tx, messages, values)!;
 }
 
 export function insertAttachments(tx: Tx, rows: NewAttachment[]): void {
-  if (rows.length > 0) tx.insert(attachments).values(rows).run();
+  for (const row of rows) insertRow(tx, attachments, row);
 }
 
 export interface EventInput {
@@ -92,17 +102,15 @@ export interface EventInput {
 
 /** Events are append-only: this module has no function that updates or deletes one. */
 export function appendEvent(tx: Tx, e: EventInput): void {
-  tx.insert(events)
-    .values({
-      ticketId: e.ticketId,
-      type: e.type,
-      actorType: e.actorType,
-      actorId: e.actorId ?? null,
-      data: JSON.stringify(e.data ?? {}),
-      public: e.public ?? false,
-      at: e.at,
-    })
-    .run();
+  insertRow(tx, events, {
+    ticketId: e.ticketId,
+    type: e.type,
+    actorType: e.actorType,
+    actorId: e.actorId ?? null,
+    data: JSON.stringify(e.data ?? {}),
+    public: e.public ?? false,
+    at: e.at,
+  });
 }
 
 export function touchTicket(
@@ -118,7 +126,7 @@ export function touchTicket(
 }
 
 export function insertTrackingToken(tx: Tx, ticketId: number, tokenHash: string, now: Date): void {
-  tx.insert(trackingTokens).values({ tokenHash, ticketId, createdAt: now }).run();
+  insertRow(tx, trackingTokens, { tokenHash, ticketId, createdAt: now });
 }
 
 export function findTicketIdByTokenHash(tx: Tx, tokenHash: string): number | undefined {
@@ -130,8 +138,7 @@ export function findTicketIdByTokenHash(tx: Tx, tokenHash: string): number | und
 }
 
 export function addFlag(tx: Tx, ticketId: number, flag: string, detail: string | null, now: Date): boolean {
-  const r = tx.insert(ticketFlags).values({ ticketId, flag, detail, createdAt: now }).onConflictDoNothing().run();
-  return r.changes > 0;
+  return insertRow(tx, ticketFlags, { ticketId, flag, detail, createdAt: now }, { ignoreConflict: true });
 }
 
 export function flagsOf(tx: Tx, ticketId: number) {
@@ -144,15 +151,17 @@ export function flagsOf(tx: Tx, ticketId: number) {
   ).all({ ticketId });
 }
 
-export function messagesOf(tx: Tx, ticketId: number, directions?: MessageDirection[]) {
-  return tx
-    .select()
-    .from(messages)
-    .where(
-      directions ? and(eq(messages.ticketId, ticketId), inArray(messages.direction, directions)) : eq(messages.ticketId, ticketId),
-    )
-    .orderBy(messages.id)
-    .all();
+/** A ticket's messages in order, all of them or those of the given directions (the rules read the inbound ones on every event). */
+export function messagesOf(tx: Tx, ticketId: number, directions?: MessageDirection[]): MessageRow[] {
+  const rows = preparedFor(tx, 'messages-of', (t) =>
+    t
+      .select()
+      .from(messages)
+      .where(eq(messages.ticketId, sql.placeholder('ticketId')))
+      .orderBy(messages.id)
+      .prepare(),
+  ).all({ ticketId });
+  return directions ? rows.filter((m) => directions.includes(m.direction)) : rows;
 }
 
 export function attachmentsOfTicket(tx: Tx, ticketId: number) {
