@@ -35,13 +35,15 @@ export function listConfig(tx: Tx, kind: ConfigKind): ConfigRow[] {
 }
 
 /**
- * Every stored configuration row (kind, key, version, on/off, order and definition) as one
- * string: equal strings mean an equal configuration, so a parsed set can be reused safely.
+ * Every stored configuration row's identity (kind, key, version, on/off, order) as one string:
+ * equal strings mean an equal configuration, so a parsed set can be reused safely. The
+ * definition itself is left out (it is the bulk of the text, read on every ticket event):
+ * putConfig, the only writer, gives every changed definition a new version.
  */
 export function configFingerprint(tx: Tx): string {
   const row = tx.get<{ f: string | null }>(sql`
-    select group_concat(kind || char(0) || key || char(0) || version || char(0) || enabled || char(0) || position || char(0) || definition, char(1)) as f
-    from (select * from ${escalationConfig} order by kind, position, key)`);
+    select group_concat(kind || char(0) || key || char(0) || version || char(0) || enabled || char(0) || position, char(1)) as f
+    from (select kind, key, version, enabled, position from ${escalationConfig} order by kind, position, key)`);
   return row?.f ?? '';
 }
 

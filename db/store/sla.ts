@@ -197,10 +197,14 @@ export function customerNameAndLanguage(tx: Tx, customerId: number) {
 }
 
 /**
- * The sweep's writes as statements prepared once per batch: building and preparing each
+ * The sweep's writes as statements prepared once per connection: building and preparing each
  * query anew cost more than the writes themselves at ten thousand timers a sweep.
  */
 export function sweepStatements(tx: Tx) {
+  return preparedFor(tx, 'sweep-statements', buildSweepStatements);
+}
+
+function buildSweepStatements(tx: Tx) {
   const p = sql.placeholder;
   const event = tx
     .insert(events)
