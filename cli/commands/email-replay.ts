@@ -1,6 +1,8 @@
 // email:replay ID | --all — feeds quarantined email through intake again (after the cause,
 // such as a full disk or a parser bug, is fixed). A message stored since is a no-op.
 import { z } from 'zod';
+import type { TicketContext } from '../../app/tickets/context';
+import { createTicketHooks } from '../../app/tickets/hooks.server';
 import { openQuarantine } from '../../db/store/email';
 import { UsageError, parseFlags, type Command } from '../command';
 import { openFromEnv } from '../context';
@@ -21,7 +23,10 @@ export const emailReplay: Command = {
     const { emailReceiver } = await import('../../server/email-channel');
     const { config, db } = openFromEnv();
     try {
-      const receiver = emailReceiver({ db, publicUrl: config.publicUrl, attachmentDir: config.attachmentDir, hooks: [] }, config);
+      // The server's hooks: a replayed complaint gets its SLA timers, rules and roll-ups as if it had arrived.
+      const ctx: TicketContext = { db, publicUrl: config.publicUrl, attachmentDir: config.attachmentDir, hooks: [] };
+      ctx.hooks.push(...createTicketHooks(ctx, { now: new Date() }));
+      const receiver = emailReceiver(ctx, config);
       const ids: number[] = [];
       if (id !== undefined) ids.push(id);
       else {

@@ -6,6 +6,7 @@ import { bulkTicket, creationTimes, type BulkPlan } from '../../app/demo/bulk-da
 import { seededRandom } from '../../db/seed-random';
 import { seedDemo } from '../../app/demo/demo.server';
 import type { TicketContext } from '../../app/tickets/context';
+import { createTicketHooks } from '../../app/tickets/hooks.server';
 import { formatReference } from '../../app/tickets/reference';
 import type { Db } from '../../db/client';
 import { createBulkWriter } from '../../db/store/bulk-tickets';
@@ -101,7 +102,9 @@ export const seed: Command = {
       if (demo && hasAnyStaff(db)) throw new UsageError('the database already has staff accounts; the demo goes into an empty database');
       const now = new Date();
       if (demo) {
+        // The server's hooks, so demo tickets carry SLA timers, the rules' flags and levels, and roll-ups.
         const ctx: TicketContext = { db, publicUrl: config.publicUrl, attachmentDir: config.attachmentDir, hooks: [] };
+        ctx.hooks.push(...createTicketHooks(ctx, { now }));
         const result = await seedDemo(ctx, { now });
         process.stdout.write(
           [

@@ -151,6 +151,9 @@ describe('redress CLI', () => {
     expect(sqlite.prepare('select count(distinct channel) from tickets').pluck().get()).toBe(5);
     expect(sqlite.prepare('select count(distinct status) from tickets').pluck().get()).toBeGreaterThanOrEqual(4);
     expect(sqlite.prepare("select count(*) from messages where direction = 'out'").pluck().get()).toBeGreaterThan(10);
+    // Seeded through the server's hooks: every demo ticket has its SLA timers, and the rules ran.
+    expect(sqlite.prepare('select count(*) from tickets where id not in (select ticket_id from sla_timers)').pluck().get()).toBe(0);
+    expect(sqlite.prepare("select count(*) from events where type = 'rule.fired'").pluck().get()).toBeGreaterThan(0);
     sqlite.close();
     const again = redress(['seed', '--demo'], db);
     expect(again.code).toBe(2);
