@@ -99,24 +99,38 @@ function evaluateField(c: FieldCondition, f: Facts): Outcome {
   }
 }
 
-export function evaluateCondition(c: Condition | undefined, f: Facts, normalizedText = normalizeText(f.text)): Outcome {
+// The event's text, normalized at most once however many rules and phrase lists read it (a 50 KB
+// email normalized once per rule cost more than the rest of its intake), and never for an
+// event whose rules match no phrases (SLA events).
+const normalizedTexts = new WeakMap<Facts, string>();
+
+function normalizedTextOf(f: Facts): string {
+  let text = normalizedTexts.get(f);
+  if (text === undefined) {
+    text = normalizeText(f.text);
+    normalizedTexts.set(f, text);
+  }
+  return text;
+}
+
+export function evaluateCondition(c: Condition | undefined, f: Facts): Outcome {
   if (!c) return yes('always');
   switch (c.type) {
     case 'all': {
-      const parts = c.all.map((x) => evaluateCondition(x, f, normalizedText));
+      const parts = c.all.map((x) => evaluateCondition(x, f));
       const failed = parts.find((p) => !p.matched);
       if (failed) return { matched: false, reasons: failed.reasons, phrases: [] };
       return { matched: true, reasons: parts.flatMap((p) => p.reasons), phrases: parts.flatMap((p) => p.phrases) };
     }
     case 'any': {
       // Every branch is evaluated, so a flag action can name each list that matched.
-      const parts = c.any.map((x) => evaluateCondition(x, f, normalizedText));
+      const parts = c.any.map((x) => evaluateCondition(x, f));
       const hits = parts.filter((p) => p.matched);
       if (hits.length === 0) return { matched: false, reasons: parts.flatMap((p) => p.reasons), phrases: [] };
       return { matched: true, reasons: hits.flatMap((p) => p.reasons), phrases: hits.flatMap((p) => p.phrases) };
     }
     case 'not': {
-      const inner = evaluateCondition(c.not, f, normalizedText);
+      const inner = evaluateCondition(c.not, f);
       return inner.matched ? no(`not (${inner.reasons.join(', ')})`) : yes(`not (${inner.reasons.join(', ')})`);
     }
     case 'phrases': {
@@ -124,7 +138,7 @@ export function evaluateCondition(c: Condition | undefined, f: Facts, normalized
       const hits: PhraseMatch[] = [];
       for (const name of names) {
         const list = f.lists.get(name);
-        const hit = list ? matchList(list, normalizedText) : null;
+        const hit = list ? matchList(list, normalizedTextOf(f)) : null;
         if (hit) hits.push(hit);
       }
       if (hits.length === 0) return no(`no phrase of ${names.join('/')}`);
