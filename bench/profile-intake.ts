@@ -1,4 +1,7 @@
-// Profiling aid: N sequential submitComplaint() calls in process (run with --cpu-prof).
+// Profiling aid: the web form's intake (form parsing, the zod schema through Conform, and
+// submitComplaint() with the server's ticket hooks) N times in a row, in process, on a fresh
+// database; prints wall and CPU time per intake. Run it under --cpu-prof to see where it goes:
+//   node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx bench/profile-intake.ts 1000
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +17,6 @@ const n = Number(process.argv[2] ?? 500);
 const dir = mkdtempSync(join(tmpdir(), 'prof-'));
 const db = openDb({ url: `file:${join(dir, 'a.sqlite')}`, sync: 'normal' });
 const ctx: TicketContext = { db, publicUrl: 'http://localhost', attachmentDir: `${dir}/files`, hooks: [] };
-if (process.env.NOCKPT) db.$client.pragma("wal_autocheckpoint = 0");
 ctx.hooks.push(...createTicketHooks(ctx, { now: new Date() }));
 async function one(i: number) {
   const now = new Date();
@@ -32,14 +34,3 @@ for (let i = 50; i < n; i++) await one(i);
 const ms = performance.now() - t0;
 const cpu = process.cpuUsage(c0);
 console.log(`${n - 50} intakes, ${(ms / (n - 50)).toFixed(2)} ms wall, ${((cpu.user + cpu.system) / 1000 / (n - 50)).toFixed(2)} ms CPU each`);
-if (process.env.FRAMES) {
-  db.$client.pragma('wal_checkpoint(TRUNCATE)');
-  for (let k = 0; k < 5; k++) {
-    const before = (db.$client.pragma('wal_checkpoint(PASSIVE)') as { log: number }[])[0]!.log;
-    db.$client.pragma('wal_checkpoint(TRUNCATE)');
-    await one(100000 + k);
-    const after = (db.$client.pragma('wal_checkpoint(PASSIVE)') as { log: number }[])[0]!.log;
-    console.log('frames per intake', after, before);
-    db.$client.pragma('wal_checkpoint(TRUNCATE)');
-  }
-}
