@@ -47,6 +47,8 @@ function level(code: string | null): number | null {
 
 /** Holdings the complaint is about: of the ticket's product category, or named (code or name) in its text. */
 export function heldProductsConcerned(holdings: HoldingFacts[], product: Product | null, text: string): HoldingFacts[] {
+  // Most customers hold nothing on record: then the text (a long email, say) is not worth normalizing.
+  if (holdings.length === 0) return [];
   const normalized = normalizeText(text);
   return holdings.filter(
     (h) =>
