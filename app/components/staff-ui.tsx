@@ -54,3 +54,43 @@ export function SlaChip({
   const cls = state === 'warning' ? 'chip chip-warning' : 'chip chip-ok';
   return <span className={cls} data-sla={state ?? 'ok'}>{st(lang, 'sla.left', { time: formatDuration(left, lang) })}</span>;
 }
+
+export interface Choice {
+  value: string | number;
+  label: string;
+}
+
+/**
+ * A <select> over a list of choices, led by an empty choice when `empty` names it ("any" in a
+ * filter, "no team" in a form): the one markup for the staff pages' filter and form selects.
+ */
+export function ChoiceSelect({
+  name,
+  choices,
+  empty,
+  defaultValue,
+  label,
+}: {
+  name: string;
+  choices: readonly Choice[];
+  empty?: string;
+  defaultValue?: string | number | null;
+  /** Accessible name, for a select without a visible label of its own. */
+  label?: string;
+}) {
+  return (
+    <select name={name} defaultValue={defaultValue ?? ''} aria-label={label}>
+      {empty !== undefined ? <option value="">{empty}</option> : null}
+      {choices.map((c) => (
+        <option key={c.value} value={c.value}>
+          {c.label}
+        </option>
+      ))}
+    </select>
+  );
+}
+
+/** Choices from stable codes and their labels in the page's language. */
+export function choicesOf<K extends string>(codes: readonly K[], labels: Record<K, string>): Choice[] {
+  return codes.map((code) => ({ value: code, label: labels[code] }));
+}

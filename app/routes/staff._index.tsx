@@ -17,7 +17,7 @@ import {
   type QueueRow,
 } from '../../db/store/queue';
 import { deleteSavedView, listActiveStaff, listSavedViews, listTeams, renameSavedView, saveView } from '../../db/store/staff';
-import { CsrfField, SlaChip, useStaffT } from '~/components/staff-ui';
+import { choicesOf, ChoiceSelect, CsrfField, SlaChip, useStaffT } from '~/components/staff-ui';
 import { causeLabels, productLabels } from '~/i18n/dictionary';
 import { channelLabels, priorityLabels, statusLabels, type StaffKey } from '~/i18n/staff';
 import { requireStaff, notFound } from '~/staff/guard.server';
@@ -355,45 +355,27 @@ export default function Queue() {
           {d.q ? <input type="hidden" name="q" value={d.q} /> : null}
           <label>
             {t('filter.status')}
-            <select name="status" defaultValue={current('status')}>
-              {opt('', t('filter.any'))}
-              {TICKET_STATUSES.map((s) => opt(s, statusLabels[lang][s]))}
-            </select>
+            <ChoiceSelect name="status" defaultValue={current('status')} empty={t('filter.any')} choices={choicesOf(TICKET_STATUSES, statusLabels[lang])} />
           </label>
           <label>
             {t('filter.channel')}
-            <select name="channel" defaultValue={current('channel')}>
-              {opt('', t('filter.any'))}
-              {CHANNELS.map((c) => opt(c, channelLabels[lang][c]))}
-            </select>
+            <ChoiceSelect name="channel" defaultValue={current('channel')} empty={t('filter.any')} choices={choicesOf(CHANNELS, channelLabels[lang])} />
           </label>
           <label>
             {t('filter.kind')}
-            <select name="kind" defaultValue={current('kind')}>
-              {opt('', t('filter.any'))}
-              {TICKET_KINDS.map((k) => opt(k, k))}
-            </select>
+            <ChoiceSelect name="kind" defaultValue={current('kind')} empty={t('filter.any')} choices={TICKET_KINDS.map((k) => ({ value: k, label: k }))} />
           </label>
           <label>
             {t('filter.priority')}
-            <select name="priority" defaultValue={current('priority')}>
-              {opt('', t('filter.any'))}
-              {PRIORITIES.map((p) => opt(p, priorityLabels[lang][p]))}
-            </select>
+            <ChoiceSelect name="priority" defaultValue={current('priority')} empty={t('filter.any')} choices={choicesOf(PRIORITIES, priorityLabels[lang])} />
           </label>
           <label>
             {t('filter.product')}
-            <select name="product" defaultValue={current('product')}>
-              {opt('', t('filter.any'))}
-              {PRODUCTS.map((p) => opt(p, productLabels[lang][p]))}
-            </select>
+            <ChoiceSelect name="product" defaultValue={current('product')} empty={t('filter.any')} choices={choicesOf(PRODUCTS, productLabels[lang])} />
           </label>
           <label>
             {t('filter.cause')}
-            <select name="cause" defaultValue={current('cause')}>
-              {opt('', t('filter.any'))}
-              {CAUSES.map((c) => opt(c, causeLabels[lang][c]))}
-            </select>
+            <ChoiceSelect name="cause" defaultValue={current('cause')} empty={t('filter.any')} choices={choicesOf(CAUSES, causeLabels[lang])} />
           </label>
           <label>
             {t('filter.flag')}
@@ -401,31 +383,19 @@ export default function Queue() {
           </label>
           <label>
             {t('filter.assignee')}
-            <select name="assignee" defaultValue={current('assignee')}>
-              {opt('', t('filter.any'))}
-              {d.staff.map((s) => opt(String(s.id), s.name))}
-            </select>
+            <ChoiceSelect name="assignee" defaultValue={current('assignee')} empty={t('filter.any')} choices={d.staff.map((s) => ({ value: s.id, label: s.name }))} />
           </label>
           <label>
             {t('filter.team')}
-            <select name="team" defaultValue={current('team')}>
-              {opt('', t('filter.any'))}
-              {d.teams.map((s) => opt(String(s.id), s.name))}
-            </select>
+            <ChoiceSelect name="team" defaultValue={current('team')} empty={t('filter.any')} choices={d.teams.map((s) => ({ value: s.id, label: s.name }))} />
           </label>
           <label>
             {t('filter.level')}
-            <select name="level" defaultValue={current('level')}>
-              {opt('', t('filter.any'))}
-              {['0', '1', '2', '3'].map((l) => opt(l, l))}
-            </select>
+            <ChoiceSelect name="level" defaultValue={current('level')} empty={t('filter.any')} choices={['0', '1', '2', '3'].map((l) => ({ value: l, label: l }))} />
           </label>
           <label>
             {t('filter.sla')}
-            <select name="sla" defaultValue={current('sla')}>
-              {opt('', t('filter.any'))}
-              {SLA_STATES.map((s) => opt(s, s))}
-            </select>
+            <ChoiceSelect name="sla" defaultValue={current('sla')} empty={t('filter.any')} choices={SLA_STATES.map((s) => ({ value: s, label: s }))} />
           </label>
           <label>
             {t('filter.from')}

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { writeTransaction } from '../../db/client';
 import { LANGUAGES, STAFF_ROLES } from '../../db/constants';
 import { findOrCreateTeam, listStaff, listTeams } from '../../db/store/staff';
-import { CsrfField, useStaffShell, useStaffT } from '~/components/staff-ui';
+import { ChoiceSelect, CsrfField, useStaffShell, useStaffT } from '~/components/staff-ui';
 import { roleLabels } from '~/i18n/staff';
 import { changeAccount, createStaffAccount, newAccountSchema, setAccountDisabled } from '~/staff/accounts.server';
 import { requireStaff } from '~/staff/guard.server';
@@ -54,6 +54,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 export default function Accounts() {
   const d = useLoaderData() as Awaited<ReturnType<typeof loader>>;
+  const teamChoices = d.teams.map((team) => ({ value: team.id, label: team.name }));
   const result = useActionData() as { ok: boolean; error: string | null } | undefined;
   const { t, lang } = useStaffT();
   const shell = useStaffShell();
@@ -95,14 +96,7 @@ export default function Accounts() {
                       </option>
                     ))}
                   </select>{' '}
-                  <select name="teamId" defaultValue={u.teamId ?? ''} aria-label={t('admin.team')}>
-                    <option value="">{t('admin.noTeam')}</option>
-                    {d.teams.map((team) => (
-                      <option key={team.id} value={team.id}>
-                        {team.name}
-                      </option>
-                    ))}
-                  </select>{' '}
+                  <ChoiceSelect name="teamId" defaultValue={u.teamId} empty={t('admin.noTeam')} choices={teamChoices} label={t('admin.team')} />{' '}
                   <select name="language" defaultValue={u.language} aria-label={t('admin.language')}>
                     <option value="zh">中文</option>
                     <option value="en">English</option>
@@ -148,14 +142,7 @@ export default function Accounts() {
         </label>
         <label>
           {t('admin.team')}{' '}
-          <select name="teamId" defaultValue="">
-            <option value="">{t('admin.noTeam')}</option>
-            {d.teams.map((team) => (
-              <option key={team.id} value={team.id}>
-                {team.name}
-              </option>
-            ))}
-          </select>
+          <ChoiceSelect name="teamId" empty={t('admin.noTeam')} choices={teamChoices} />
         </label>
         <label>
           {t('admin.language')}{' '}

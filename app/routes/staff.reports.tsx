@@ -5,7 +5,7 @@
 import { data, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Form, isRouteErrorResponse, Link, useLoaderData, useRouteError } from '@remix-run/react';
 import { CAUSES, CHANNELS, PRODUCTS, type Cause, type Product, type TicketKind } from '../../db/constants';
-import { useStaffT } from '~/components/staff-ui';
+import { choicesOf, ChoiceSelect, useStaffT } from '~/components/staff-ui';
 import { causeLabels, productLabels } from '~/i18n/dictionary';
 import { channelLabels, formatDuration, staffDictionary, outcomeLabels, rootCauseLabels, st, type StaffKey } from '~/i18n/staff';
 import { ChartFigure, type ChartRow } from '~/insight/chart';
@@ -67,47 +67,19 @@ export default function Reports() {
         </label>
         <label>
           {t('filter.team')}{' '}
-          <select name="team" defaultValue={params.teamId ?? ''}>
-            <option value="">{t('filter.any')}</option>
-            {page.teams.map((team) => (
-              <option key={team.id} value={team.id}>
-                {team.name}
-              </option>
-            ))}
-          </select>
+          <ChoiceSelect name="team" defaultValue={params.teamId} empty={t('filter.any')} choices={page.teams.map((team) => ({ value: team.id, label: team.name }))} />
         </label>
         <label>
           {t('filter.channel')}{' '}
-          <select name="channel" defaultValue={params.channel ?? ''}>
-            <option value="">{t('filter.any')}</option>
-            {CHANNELS.map((c) => (
-              <option key={c} value={c}>
-                {channelLabels[lang][c]}
-              </option>
-            ))}
-          </select>
+          <ChoiceSelect name="channel" defaultValue={params.channel} empty={t('filter.any')} choices={choicesOf(CHANNELS, channelLabels[lang])} />
         </label>
         <label>
           {t('filter.product')}{' '}
-          <select name="product" defaultValue={params.product ?? ''}>
-            <option value="">{t('filter.any')}</option>
-            {PRODUCTS.map((p) => (
-              <option key={p} value={p}>
-                {productLabels[lang][p]}
-              </option>
-            ))}
-          </select>
+          <ChoiceSelect name="product" defaultValue={params.product} empty={t('filter.any')} choices={choicesOf(PRODUCTS, productLabels[lang])} />
         </label>
         <label>
           {t('filter.cause')}{' '}
-          <select name="cause" defaultValue={params.cause ?? ''}>
-            <option value="">{t('filter.any')}</option>
-            {CAUSES.map((c) => (
-              <option key={c} value={c}>
-                {causeLabels[lang][c]}
-              </option>
-            ))}
-          </select>
+          <ChoiceSelect name="cause" defaultValue={params.cause} empty={t('filter.any')} choices={choicesOf(CAUSES, causeLabels[lang])} />
         </label>
         <label>
           {t('reports.by')}{' '}
