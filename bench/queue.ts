@@ -2,7 +2,13 @@
 // directly (BENCH_TICKETS, default 1,000,000), then measures the loaders' database work:
 // the first page and a deep page of every built-in view (with the view counts every queue
 // request computes), searches, and the ticket workspace. Prints p50/p95 and the query plans.
-import { mkdtempSync, rmSync } from 'node:fs';
+//
+// BENCH_DB=path keeps the seeded database: the first run seeds it there, later runs find its
+// tickets and skip the seeding (a million takes many minutes), so a change to an index or a
+// query can be re-measured at once. Opening the file applies any new migration to it, so new
+// indexes are built on the kept data. Delete the file to seed afresh (e.g. after changing
+// BENCH_TICKETS or the generator).
+import { existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SQL } from 'drizzle-orm';
@@ -41,10 +47,9 @@ function plan(db: Db, query: SQL): string[] {
 
 const FULL_SCAN = /^SCAN (tickets|messages|t|t2)\b(?! USING)/;
 
-function main() {
-  const dir = mkdtempSync(join(tmpdir(), 'redress-bench-'));
-  const db = openDb({ url: `file:${join(dir, 'bench.sqlite')}`, sync: 'normal' });
+function seed(db: Db) {
   const c = db.$client;
+  const started = Date.now();
   for (let t = 1; t <= 10; t++) c.prepare('insert into teams (name, created_at) values (?, 0)').run(`Team ${t}`);
   for (let s = 1; s <= 50; s++) {
     c.prepare("insert into staff_users (email, name, role, team_id, password_hash, created_at) values (?, ?, ?, ?, 'x', 0)").run(
@@ -54,7 +59,6 @@ function main() {
       ((s - 1) % 10) + 1,
     );
   }
-  const started = Date.now();
   insertBulkTickets(db, {
     count: COUNT,
     now,
@@ -65,9 +69,27 @@ function main() {
       if (n % 100_000 === 0 || n === COUNT) process.stderr.write(`seeded ${n} tickets (${Math.round((Date.now() - started) / 1000)} s)\n`);
     },
   });
-  const counts = c.prepare("select count(*) as tickets, (select count(*) from messages) as messages, sum(status in ('new','open','pending')) as open from tickets").get();
-  console.log(`# Redress queue benchmark: ${JSON.stringify(counts)}; seeded in ${Math.round((Date.now() - started) / 1000)} s; ${RUNS} runs each`);
+}
 
+function main() {
+  const kept = process.env.BENCH_DB;
+  const dir = kept ? null : mkdtempSync(join(tmpdir(), 'redress-bench-'));
+  const file = kept ?? join(dir!, 'bench.sqlite');
+  const reuse = kept !== undefined && existsSync(kept);
+  const started = Date.now();
+  if (!reuse) {
+    // Seeded under another name and renamed when complete, so an interrupted seed is never reused.
+    const seeding = `${file}.seeding`;
+    rmSync(seeding, { force: true });
+    const fresh = openDb({ url: `file:${seeding}`, sync: 'normal' });
+    seed(fresh);
+    fresh.$client.close();
+    renameSync(seeding, file);
+  } else console.log(`# reusing ${kept}`);
+  const db = openDb({ url: `file:${file}`, sync: 'normal' });
+  const c = db.$client;
+  const counts = c.prepare("select count(*) as tickets, (select count(*) from messages) as messages, sum(status in ('new','open','pending')) as open from tickets").get();
+  console.log(`# Redress queue benchmark: ${JSON.stringify(counts)}; ${reuse ? 'opened' : 'seeded'} in ${Math.round((Date.now() - started) / 1000)} s; ${RUNS} runs each`);
   const supervisor: QueueScope = { userId: 10, teamId: 10, restricted: false };
   const agent: QueueScope = { userId: 1, teamId: 1, restricted: true };
   const rows: { name: string; p50: number; p95: number }[] = [];
@@ -147,8 +169,8 @@ function main() {
   const over = rows.filter((r) => r.p95 > 50);
   console.log(`\n${over.length === 0 ? 'All' : `${rows.length - over.length} of ${rows.length}`} measurements within p95 ≤ 50 ms; ${scans} full scans of tickets/messages in the plans.`);
   db.$client.close();
-  if (!process.env.BENCH_KEEP) rmSync(dir, { recursive: true, force: true });
-  else console.log(`database kept in ${dir}`);
+  if (dir && !process.env.BENCH_KEEP) rmSync(dir, { recursive: true, force: true });
+  else console.log(`database kept in ${file}`);
 }
 
 main();
