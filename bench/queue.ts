@@ -11,13 +11,17 @@
 import { existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { SQL } from 'drizzle-orm';
-import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
+import type { Statement } from 'better-sqlite3';
 import { openDb, type Db } from '../db/client';
-import { QUEUE_VIEWS, type QueueView } from '../db/queue-constants';
+import { QUEUE_VIEWS } from '../db/queue-constants';
 import { insertBulkTickets } from '../db/seed-bulk';
-import { countViewSql, countViews, defaultSortOf, queuePage, queuePageSql, queueRows, searchSql, searchTickets, type QueueScope } from '../db/store/queue';
-import { listActiveStaff, listTeams } from '../db/store/staff';
+import { customerProfileOf } from '../app/escalation/profile.server';
+import { slaSummaryForTicket } from '../app/sla/summary.server';
+import { mergedIntoOf, mergeTargetsOf } from '../db/store/merge';
+import { countDelayedOutbox, delayedOutboxOfTicket } from '../db/store/outbox';
+import { countViews, defaultSortOf, queuePage, queueRows, searchTickets, type QueueScope } from '../db/store/queue';
+import { timersOfTicket } from '../db/store/sla';
+import { listActiveStaff, listSavedViews, listTeams } from '../db/store/staff';
 import { eventsOf, findTicketByReference, flagsOf } from '../db/store/tickets';
 import { customerPanel, latestCaseReview, latestInboundMessageId, listMacros, otherTicketsOfCustomer, ratingOf, threadOf } from '../db/store/triage';
 
@@ -26,10 +30,9 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 30);
 const DEEP_PAGE = Number(process.env.BENCH_DEEP_PAGE ?? 200);
 const PAGE = 50;
 const now = new Date('2026-06-01T00:00:00Z');
-const dialect = new SQLiteSyncDialect();
+const ONLY = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY) : null;
 
 function time(fn: () => void): { p50: number; p95: number } {
-  fn(); // warm the statement cache and the page cache once
   const samples: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     const t = process.hrtime.bigint();
@@ -40,9 +43,45 @@ function time(fn: () => void): { p50: number; p95: number } {
   return { p50: samples[Math.floor(samples.length * 0.5)]!, p95: samples[Math.min(samples.length - 1, Math.ceil(samples.length * 0.95) - 1)]! };
 }
 
-function plan(db: Db, query: SQL): string[] {
-  const { sql, params } = dialect.sqlToQuery(query);
-  return (db.$client.prepare(`explain query plan ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail);
+/**
+ * Runs fn once (which also warms the statement and page caches) and returns the query plan of
+ * every statement it ran, with the parameters it ran them with: the plans printed are those of
+ * the code measured, whatever store function built the SQL.
+ */
+function plansOf(db: Db, fn: () => void): string[] {
+  const c = db.$client;
+  const ran = new Map<string, unknown[]>();
+  const prepare = c.prepare;
+  const watch = (source: string, stmt: Statement): Statement =>
+    new Proxy(stmt, {
+      get(target, key) {
+        const value = Reflect.get(target, key, target) as unknown;
+        if (typeof value !== 'function') return value;
+        if (key === 'all' || key === 'get' || key === 'run' || key === 'iterate')
+          return (...args: unknown[]) => {
+            ran.set(source, args);
+            return (value as (...a: unknown[]) => unknown).apply(target, args);
+          };
+        // Mode setters return the statement itself: keep watching it.
+        if (key === 'raw' || key === 'pluck' || key === 'expand')
+          return (...args: unknown[]) => {
+            (value as (...a: unknown[]) => unknown).apply(target, args);
+            return watch(source, target);
+          };
+        return (value as (...a: unknown[]) => unknown).bind(target);
+      },
+    });
+  c.prepare = ((source: string) => watch(source, prepare.call(c, source))) as typeof c.prepare;
+  try {
+    fn();
+  } finally {
+    c.prepare = prepare;
+  }
+  return [...ran].flatMap(([source, args]) =>
+    /^\s*(select|with)\b/i.test(source)
+      ? ((prepare.call(c, `explain query plan ${source}`) as Statement<unknown[]>).all(...args) as { detail: string }[]).map((r) => r.detail)
+      : [],
+  );
 }
 
 const FULL_SCAN = /^SCAN (tickets|messages|t|t2)\b(?! USING)/;
@@ -94,9 +133,10 @@ function main() {
   const agent: QueueScope = { userId: 1, teamId: 1, restricted: true };
   const rows: { name: string; p50: number; p95: number }[] = [];
   const plans: { name: string; lines: string[] }[] = [];
-  const record = (name: string, r: { p50: number; p95: number }, queries: SQL[]) => {
-    rows.push({ name, ...r });
-    plans.push({ name, lines: queries.flatMap((q) => plan(db, q)) });
+  const record = (name: string, fn: () => void) => {
+    if (ONLY && !ONLY.test(name)) return;
+    plans.push({ name, lines: plansOf(db, fn) });
+    rows.push({ name, ...time(fn) });
   };
 
   for (const [who, scope] of [
@@ -106,53 +146,57 @@ function main() {
     for (const view of QUEUE_VIEWS) {
       const sort = defaultSortOf(view);
       const q = { view, sort, filters: {}, scope, limit: PAGE, now };
-      // Loader work: the page's ids, its display rows and the nine view counts.
-      const first = () => {
-        const page = queuePage(db, q);
+      // The queue loader's database work (app/routes/staff._index.tsx): the page's ids, its
+      // display rows, the nine view counts and the lists beside the table.
+      const loader = (cursor: number[] | null) => () => {
+        const page = queuePage(db, { ...q, cursor });
         queueRows(db, page.ids);
         countViews(db, QUEUE_VIEWS, scope, now);
+        listSavedViews(db, scope.userId);
+        listActiveStaff(db);
+        listTeams(db);
+        countDelayedOutbox(db);
       };
-      record(`${who} ${view}: first page`, time(first), [queuePageSql(q), ...QUEUE_VIEWS.map((v: QueueView) => countViewSql(v, scope, now))]);
+      record(`${who} ${view}: first page`, loader(null));
       let cursor: number[] | null = null;
       let depth = 0;
-      for (; depth < DEEP_PAGE; depth++) {
+      for (; depth < DEEP_PAGE && !(ONLY && !ONLY.test(`${who} ${view}: page`)); depth++) {
         const page = queuePage(db, { ...q, cursor });
         if (!page.next) break;
         cursor = page.next;
       }
-      const deep = () => {
-        const page = queuePage(db, { ...q, cursor });
-        queueRows(db, page.ids);
-        countViews(db, QUEUE_VIEWS, scope, now);
-      };
-      record(`${who} ${view}: page ${depth + 1}`, time(deep), [queuePageSql({ ...q, cursor })]);
+      record(`${who} ${view}: page ${depth + 1}`, loader(cursor));
     }
   }
 
   for (const text of ['client123457@example.com', '13800123457', '客户654321', '理财产品被当作存款销售 #777', '保险理赔']) {
     const q = { text, view: 'open' as const, filters: {}, scope: supervisor, limit: PAGE, now };
-    record(`search open "${text}"`, time(() => queueRows(db, searchTickets(db, q).ids)), [searchSql(db, q)]);
+    record(`search open "${text}"`, () => queueRows(db, searchTickets(db, q).ids));
   }
 
   const reference = (c.prepare('select reference from tickets where id = ?').get(Math.floor(COUNT / 2)) as { reference: string }).reference;
-  record(
-    `workspace ${reference}`,
-    time(() => {
-      const t = findTicketByReference(db, reference)!;
-      customerPanel(db, t.customerId);
-      otherTicketsOfCustomer(db, t.customerId, t.id);
-      threadOf(db, t.id);
-      eventsOf(db, t.id);
-      flagsOf(db, t.id);
-      latestCaseReview(db, t.id);
-      ratingOf(db, t.id);
-      latestInboundMessageId(db, t.id);
-      listActiveStaff(db);
-      listTeams(db);
-      listMacros(db);
-    }),
-    [],
-  );
+  // Every read of the workspace loader (app/routes/staff.tickets.$reference.tsx), in its order.
+  record(`workspace ${reference}`, () => {
+    const t = findTicketByReference(db, reference)!;
+    customerPanel(db, t.customerId);
+    threadOf(db, t.id);
+    eventsOf(db, t.id);
+    latestCaseReview(db, t.id);
+    listActiveStaff(db);
+    customerProfileOf(db, t.id, now);
+    timersOfTicket(db, t.id);
+    eventsOf(db, t.id);
+    flagsOf(db, t.id);
+    slaSummaryForTicket(db, t.id, now);
+    mergedIntoOf(db, t.id);
+    mergeTargetsOf(db, t.customerId, t.id);
+    otherTicketsOfCustomer(db, t.customerId, t.id);
+    delayedOutboxOfTicket(db, t.id);
+    ratingOf(db, t.id);
+    listTeams(db);
+    listMacros(db);
+    latestInboundMessageId(db, t.id);
+  });
 
   console.log('\n| measurement | p50 ms | p95 ms |\n|---|---:|---:|');
   for (const r of rows) console.log(`| ${r.name} | ${r.p50.toFixed(2)} | ${r.p95.toFixed(2)} |`);
