@@ -172,16 +172,20 @@ export function queuePageSqls(q: QueuePageQuery): SQL[] {
   const spec = sortSpec(q.sort);
   const cols = [...spec.keys, 'id'];
   const base: (SQL | undefined)[] = [viewWhere(q.view, q.scope, q.now), scopeWhere(q.scope), ...filterWhere(q.filters)];
-  const order = sql.raw(cols.map((c) => `${c}${spec.desc ? ' desc' : ''}`).join(', '));
   const select = sql.raw(cols.map((c, i) => `${c} as k${i}`).join(', '));
   const from = sql.raw(`tickets indexed by ${viewIndex(q.view, q.sort)}`);
-  const statement = (after: SQL[]) => sql`select ${select} from ${from} where ${and([...base, ...after])} order by ${order} limit ${q.limit + 1}`;
+  // Ordered by the keys from `first` on: the keys before it are fixed by equalities, and SQLite
+  // sorts in a temporary tree when an ORDER BY names an expression an equality already fixed.
+  const statement = (after: SQL[], first: number) => {
+    const order = sql.raw(cols.slice(first).map((c) => `${c}${spec.desc ? ' desc' : ''}`).join(', '));
+    return sql`select ${select} from ${from} where ${and([...base, ...after])} order by ${order} limit ${q.limit + 1}`;
+  };
   const cursor = q.cursor;
-  if (!cursor || cursor.length !== cols.length) return [statement([])];
+  if (!cursor || cursor.length !== cols.length) return [statement([], 0)];
   const past = sql.raw(spec.desc ? '<' : '>');
   return cols
     .map((_, i) => cols.length - 1 - i)
-    .map((i) => statement([...cols.slice(0, i).map((c, j) => sql`${sql.raw(c)} = ${cursor[j]}`), sql`${sql.raw(cols[i]!)} ${past} ${cursor[i]}`]));
+    .map((i) => statement([...cols.slice(0, i).map((c, j) => sql`${sql.raw(c)} = ${cursor[j]}`), sql`${sql.raw(cols[i]!)} ${past} ${cursor[i]}`], i));
 }
 
 export interface QueuePage {
