@@ -131,7 +131,17 @@ function main() {
   } else console.log(`# reusing ${kept}`);
   const db = openDb({ url: `file:${file}`, sync: 'normal' });
   const c = db.$client;
-  const counts = c.prepare("select count(*) as tickets, (select count(*) from messages) as messages, sum(status in ('new','open','pending')) as open from tickets").get();
+  // The data's mix, so the figures can be read against what each view holds.
+  const counts = c
+    .prepare(
+      `select count(*) as tickets, (select count(*) from messages) as messages,
+        sum(o) as open, sum(status = 'pending') as pending, sum(status = 'resolved') as resolved,
+        sum(o and assignee_id is null) as openUnassigned, sum(o and team_id is null) as openNoTeam,
+        sum(o and sla_state = 'breached') as openBreached, sum(o and level > 0) as openEscalated, sum(o and flag_count > 0) as openFlagged,
+        sum(o and assignee_id = 1) as openOfAgent1, sum(o and (team_id = 1 or assignee_id is null or assignee_id = 1)) as openAgent1Sees
+      from (select *, status in ('new','open','pending') as o from tickets)`,
+    )
+    .get();
   console.log(`# Redress queue benchmark: ${JSON.stringify(counts)}; ${reuse ? 'opened' : 'seeded'} in ${Math.round((Date.now() - started) / 1000)} s; ${RUNS} runs each`);
   const supervisor: QueueScope = { userId: 10, teamId: 10, restricted: false };
   const agent: QueueScope = { userId: 1, teamId: 1, restricted: true };
