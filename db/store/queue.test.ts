@@ -43,6 +43,39 @@ describe('queue keyset pages', () => {
     }
   }
 
+  // Keyset pages read several index ranges after a cursor; together they must be exactly the
+  // view in its sort order, ties on the due time (and missing ones) included.
+  for (const scope of [all, { userId: 1, teamId: 1, restricted: true }]) {
+    for (const sort of QUEUE_SORTS) {
+      it(`open by ${sort} (${scope.restricted ? 'agent' : 'supervisor'}): pages in the order of one long page`, () => {
+        const whole = queuePage(db, { view: 'open', sort, filters: {}, scope, limit: 10_000, now }).ids;
+        expect(whole.length).toBeGreaterThan(50);
+        expect(pageAll(db, 'open', sort, scope)).toEqual(whole);
+      });
+    }
+  }
+
+  it('search pages newest first through matches in subjects, messages and customers', () => {
+    const search = (text: string, beforeId: number | null = null, limit = 10) => searchTickets(db, { text, view: 'open', filters: {}, scope: all, beforeId, limit, now });
+    const seen: number[] = [];
+    let before: number | null = null;
+    for (let i = 0; i < 100; i++) {
+      const page = search('理财产品', before);
+      seen.push(...page.ids);
+      if (page.next === null) break;
+      before = page.next;
+    }
+    expect(seen.length).toBeGreaterThan(10);
+    expect(seen).toEqual([...seen].sort((a, b) => b - a));
+    expect(seen).toEqual(search('理财产品', null, 10_000).ids);
+    // One ticket found only by its message text, one only by its customer's email.
+    const byMessage = db.$client.prepare("select ticket_id as id from messages m join tickets t on t.id = m.ticket_id where t.status in ('new','open','pending') and m.direction = 'in' order by m.id desc limit 1").get() as { id: number };
+    db.$client.prepare("update messages set text = 'only-in-a-message zq' where ticket_id = ?").run(byMessage.id);
+    expect(search('only-in-a-message').ids).toEqual([byMessage.id]);
+    const byCustomer = db.$client.prepare("select t.id, cc.value from tickets t join customer_contacts cc on cc.customer_id = t.customer_id where t.status in ('new','open','pending') and cc.kind = 'email' order by t.id limit 1").get() as { id: number; value: string };
+    expect(search(byCustomer.value).ids).toContain(byCustomer.id);
+  });
+
   it('restricts agents to their team, unassigned and their own tickets', () => {
     const seen = pageAll(db, 'open', 'due', { userId: 1, teamId: 1, restricted: true });
     const rows = db.$client.prepare(`select id, team_id as teamId, assignee_id as assigneeId from tickets where id in (${seen.join(',')})`).all() as { teamId: number | null; assigneeId: number | null }[];

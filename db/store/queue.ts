@@ -160,23 +160,32 @@ function and(parts: (SQL | undefined)[]): SQL {
   );
 }
 
-/** The SQL of one page's ids; exported so the benchmark can print its query plan. */
-export function queuePageSql(q: QueuePageQuery): SQL {
+/**
+ * The SQL of one page's ids: one statement, or after a cursor several, to run in order until the
+ * page is full. "After (k0, …, kn) in sort order" is the union of n + 1 disjoint ranges — for
+ * i = n … 0: k0 … k(i-1) equal to the cursor's and ki past it — each one index seek, and they
+ * come in sort order. A single row-value comparison `(k0, …, id) > (…)` would be simpler, but
+ * SQLite seeks on a row value only of plain columns: with the due and priority expressions it
+ * walked the view's index from its start, so page 200 read 10,000 entries.
+ */
+export function queuePageSqls(q: QueuePageQuery): SQL[] {
   const spec = sortSpec(q.sort);
   const cols = [...spec.keys, 'id'];
-  const where: (SQL | undefined)[] = [viewWhere(q.view, q.scope, q.now), scopeWhere(q.scope), ...filterWhere(q.filters)];
-  if (q.cursor && q.cursor.length === cols.length) {
-    const tuple = sql.raw(`(${cols.join(', ')})`);
-    const values = sql.join(
-      q.cursor.map((v) => sql`${v}`),
-      sql`, `,
-    );
-    where.push(spec.desc ? sql`${tuple} < (${values})` : sql`${tuple} > (${values})`);
-  }
-  const order = sql.raw(cols.map((c) => `${c}${spec.desc ? ' desc' : ''}`).join(', '));
+  const base: (SQL | undefined)[] = [viewWhere(q.view, q.scope, q.now), scopeWhere(q.scope), ...filterWhere(q.filters)];
   const select = sql.raw(cols.map((c, i) => `${c} as k${i}`).join(', '));
   const from = sql.raw(`tickets indexed by ${viewIndex(q.view, q.sort)}`);
-  return sql`select ${select} from ${from} where ${and(where)} order by ${order} limit ${q.limit + 1}`;
+  // Ordered by the keys from `first` on: the keys before it are fixed by equalities, and SQLite
+  // sorts in a temporary tree when an ORDER BY names an expression an equality already fixed.
+  const statement = (after: SQL[], first: number) => {
+    const order = sql.raw(cols.slice(first).map((c) => `${c}${spec.desc ? ' desc' : ''}`).join(', '));
+    return sql`select ${select} from ${from} where ${and([...base, ...after])} order by ${order} limit ${q.limit + 1}`;
+  };
+  const cursor = q.cursor;
+  if (!cursor || cursor.length !== cols.length) return [statement([], 0)];
+  const past = sql.raw(spec.desc ? '<' : '>');
+  return cols
+    .map((_, i) => cols.length - 1 - i)
+    .map((i) => statement([...cols.slice(0, i).map((c, j) => sql`${sql.raw(c)} = ${cursor[j]}`), sql`${sql.raw(cols[i]!)} ${past} ${cursor[i]}`], i));
 }
 
 export interface QueuePage {
@@ -186,7 +195,11 @@ export interface QueuePage {
 }
 
 export function queuePage(tx: Tx, q: QueuePageQuery): QueuePage {
-  const rows = tx.all<Record<string, number>>(queuePageSql(q));
+  const rows: Record<string, number>[] = [];
+  for (const statement of queuePageSqls(q)) {
+    rows.push(...tx.all<Record<string, number>>(statement));
+    if (rows.length > q.limit) break;
+  }
   const width = sortSpec(q.sort).keys.length + 1;
   const page = rows.slice(0, q.limit);
   const last = page.at(-1);
@@ -225,28 +238,40 @@ export interface SearchQuery {
   now: Date;
 }
 
-export function searchSql(tx: Tx, q: SearchQuery): SQL {
+/**
+ * The SQL of one page of search results: one statement per place a match can be (subject,
+ * message text, customer name or contact), each returning its newest matching ids in the view.
+ * The page is the newest of their union. Subjects are read newest first straight from the FTS
+ * index and stop at the page's size, so a term in a tenth of all subjects costs a page, not a
+ * hundred thousand matches sorted; messages and customers are usually few and are collected.
+ */
+export function searchSqls(tx: Tx, q: SearchQuery): SQL[] {
   const text = q.text.trim();
-  let matches: SQL;
-  if ([...text].length >= 3) {
-    const phrase = ftsPhrase(text);
-    matches = sql`select rowid from tickets_fts where tickets_fts match ${phrase}
-      union select ticket_id from messages where id in (select rowid from messages_fts where messages_fts match ${phrase})
-      union select t2.id from tickets t2 where t2.customer_id in (select rowid from customers_fts where customers_fts match ${phrase})`;
-  } else {
+  const where: (SQL | undefined)[] = [viewWhere(q.view, q.scope, q.now), scopeWhere(q.scope), ...filterWhere(q.filters)];
+  if (q.beforeId) where.push(sql`id < ${q.beforeId}`);
+  const limit = q.limit + 1;
+  // NOT INDEXED: fetch the matches by rowid rather than walk a view index past every open ticket.
+  const among = (matches: SQL) => sql`select id from tickets not indexed where ${and([sql`id in (${matches})`, ...where])} order by id desc limit ${limit}`;
+  if ([...text].length < 3) {
     const maxId = tx.get<{ m: number | null }>(sql`select max(id) as m from tickets`)?.m ?? 0;
     const like = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    matches = sql`select rowid from tickets_fts where rowid > ${maxId - SHORT_SEARCH_WINDOW} and subject like ${like} escape '\\'`;
+    return [among(sql`select rowid from tickets_fts where rowid > ${maxId - SHORT_SEARCH_WINDOW} and subject like ${like} escape '\\'`)];
   }
-  const where: (SQL | undefined)[] = [sql`id in (${matches})`, viewWhere(q.view, q.scope, q.now), scopeWhere(q.scope), ...filterWhere(q.filters)];
-  if (q.beforeId) where.push(sql`id < ${q.beforeId}`);
-  // NOT INDEXED: fetch the matches by rowid rather than walk a view index past every open ticket.
-  return sql`select id from tickets not indexed where ${and(where)} order by id desc limit ${q.limit + 1}`;
+  const phrase = ftsPhrase(text);
+  return [
+    // tickets_fts has one column, subject, so the view's bare column names are the ticket's.
+    sql`select tickets.id from tickets_fts join tickets on tickets.id = tickets_fts.rowid
+      where ${and([sql`tickets_fts match ${phrase}`, ...where])} order by tickets_fts.rowid desc limit ${limit}`,
+    among(sql`select ticket_id from messages where id in (select rowid from messages_fts where messages_fts match ${phrase})`),
+    among(sql`select t2.id from tickets t2 where t2.customer_id in (select rowid from customers_fts where customers_fts match ${phrase})`),
+  ];
 }
 
 export function searchTickets(tx: Tx, q: SearchQuery): { ids: number[]; next: number | null } {
-  const rows = tx.all<{ id: number }>(searchSql(tx, q));
-  const page = rows.slice(0, q.limit).map((r) => r.id);
+  const found = new Set<number>();
+  for (const statement of searchSqls(tx, q)) for (const r of tx.all<{ id: number }>(statement)) found.add(r.id);
+  const rows = [...found].sort((a, b) => b - a).slice(0, q.limit + 1);
+  const page = rows.slice(0, q.limit);
   return { ids: page, next: rows.length > q.limit ? page.at(-1)! : null };
 }
 

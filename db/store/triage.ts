@@ -65,7 +65,13 @@ export function threadOf(tx: Tx, ticketId: number) {
     .from(outbox)
     .where(eq(outbox.ticketId, ticketId))
     .all();
-  const files = tx.select().from(attachments).where(eq(attachments.ticketId, ticketId)).orderBy(asc(attachments.id)).all();
+  // By the thread's message ids: attachments are indexed by message, not by ticket (a merge moves both).
+  const files = tx
+    .select()
+    .from(attachments)
+    .where(inArray(attachments.messageId, tx.select({ id: messages.id }).from(messages).where(eq(messages.ticketId, ticketId))))
+    .orderBy(asc(attachments.id))
+    .all();
   return rows.map(({ message, authorName }) => ({
     ...message,
     authorName,
