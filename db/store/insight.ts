@@ -3,7 +3,7 @@
 // roll-ups, never to a scan of the tickets table.
 import { and, asc, desc, eq, gte, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
-import type { Db, Tx } from '../client';
+import { writeTransaction, type Db, type Tx } from '../client';
 import type { Cause, Channel, Language, Product, TicketKind } from '../constants';
 import {
   caseReviews,
@@ -746,12 +746,83 @@ export function policyNames(tx: Tx): { id: number; name: string }[] {
   return tx.select({ id: slaPolicies.id, name: slaPolicies.name }).from(slaPolicies).orderBy(slaPolicies.position).all();
 }
 
+/** A met timer as the rebuild hands it to the caller, who has the calendars to measure it. */
+export interface MetTimer {
+  clock: 'calendar' | 'business';
+  calendarName: string | null;
+  startedAt: number;
+  metAt: number;
+  pausedTotalMs: number;
+}
+
+/** How long a met timer took on its clock (ms), and its histogram bucket. */
+export interface TimerMeasure {
+  took: number;
+  bucket: number;
+}
+
 /**
- * Recounts every fact the triggers keep from the source tables, in the caller's transaction, and
- * queues every met timer to be measured again. Escalations are counted at each ticket's current
- * level on its last update, and reopenings are not recovered: the tables keep no such history.
+ * Runs `fn` with the triggers whose names match `like` dropped, then creates them again from
+ * their own SQL, all in the caller's transaction (a failure rolls the drop back with the rest).
  */
-export function rebuildFacts(tx: Tx): void {
+function withoutTriggers<T>(tx: Tx, like: string, fn: () => T): T {
+  const triggers = tx.all<{ sql: string }>(sql`select sql from sqlite_master where type = 'trigger' and name like ${like} order by name`);
+  for (const { sql: text } of triggers) tx.run(sql.raw(`drop trigger ${triggerName(text)}`));
+  const result = fn();
+  for (const { sql: text } of triggers) tx.run(sql.raw(text));
+  return result;
+}
+
+const triggerName = (createSql: string) => /create\s+trigger\s+(?:if\s+not\s+exists\s+)?([`"]?[\w]+[`"]?)/i.exec(createSql)![1]!;
+
+/**
+ * Drops the insight triggers (opened counts, facts, monthly sums, lessons index) before a bulk
+ * load of history and returns what creates them again from their own SQL and reindexes the
+ * lessons. Until the caller then runs the backfill (which recounts everything they would have
+ * counted, set by set) the roll-ups are wrong: only for a load nothing reads while it runs.
+ */
+export function suspendInsightTriggers(db: Db): { restore: () => void } {
+  const triggers = writeTransaction(db, (tx) => {
+    const found = tx.all<{ sql: string }>(sql`select sql from sqlite_master where type = 'trigger' and substr(name, 1, 8) = 'insight_' order by name`);
+    for (const { sql: text } of found) tx.run(sql.raw(`drop trigger ${triggerName(text)}`));
+    return found;
+  });
+  return {
+    restore: () =>
+      writeTransaction(db, (tx) => {
+        for (const { sql: text } of triggers) tx.run(sql.raw(text));
+        tx.run(sql`insert into insight_lessons_fts (insight_lessons_fts) values ('rebuild')`);
+      }),
+  };
+}
+
+/** Met timers read per page while measuring them (each page is measured and written before the next). */
+const TIMER_PAGE = 20_000;
+/** Rows per insert statement of measured times: 3 parameters each, well under SQLite's limit. */
+const TIMES_PER_INSERT = 2_000;
+
+/**
+ * Recounts every fact the triggers keep from the source tables, in the caller's transaction, set
+ * by set: one INSERT … SELECT … GROUP BY per measure. Met timers are measured by `measure` (SQL
+ * has no business calendar), their times kept in a temporary table, and counted the same way.
+ * Escalations are counted at each ticket's current level on its last update, and reopenings are
+ * not recovered: the tables keep no such history.
+ */
+export function rebuildFacts(tx: Tx, { measure }: { measure: (timer: MetTimer) => TimerMeasure }): void {
+  // The monthly cells follow the daily ones by trigger, one upsert per daily row deleted or
+  // written: at a million tickets that is millions of upserts. The rebuild drops those triggers
+  // and sums the months once from the finished daily cells.
+  withoutTriggers(tx, 'insight_monthly_facts_%', () => {
+    rebuildDailyFacts(tx, measure);
+    tx.run(sql`
+      insert into insight_monthly_facts (measure, month, item, channel, product, cause, team_id, n, total)
+      select measure, substr(day, 1, 7), item, channel, product, cause, team_id, sum(n), sum(total)
+      from insight_daily_facts
+      group by measure, substr(day, 1, 7), item, channel, product, cause, team_id`);
+  });
+}
+
+function rebuildDailyFacts(tx: Tx, measure: (timer: MetTimer) => TimerMeasure): void {
   tx.delete(insightDailyFacts).run();
   tx.delete(insightMonthlyFacts).run();
   tx.delete(insightAgentDaily).run();
@@ -788,5 +859,36 @@ export function rebuildFacts(tx: Tx): void {
     from ratings r join tickets t on t.id = r.ticket_id where t.assignee_id is not null group by 1, 2, 3`);
   upsertAgent(`select ${day('coalesce(s.breached_at, s.updated_at)')}, t.assignee_id, coalesce(t.team_id, 0), 'breach', count(*), 0
     from sla_timers s join tickets t on t.id = s.ticket_id where t.assignee_id is not null and (s.breached_at is not null or s.state = 'breached') group by 1, 2, 3`);
-  tx.run(sql`insert into insight_timer_queue (timer_id) select id from sla_timers where met_at is not null`);
+  rebuildTimerFacts(tx, measure, upsertFacts);
+}
+
+/**
+ * The 'sla' (met or late per target and policy) and 'time' (histogram) cells of every met timer,
+ * as the roll-up hook counts them one by one (app/insight/rollup.server.ts measureMetTimers):
+ * the day it was met, its ticket's channel, product and team now, cause not split.
+ */
+function rebuildTimerFacts(tx: Tx, measure: (timer: MetTimer) => TimerMeasure, upsertFacts: (select: string) => void): void {
+  tx.run(sql`create temp table if not exists insight_rebuild_times (timer_id integer primary key, took integer not null, bucket integer not null)`);
+  tx.run(sql`delete from temp.insight_rebuild_times`);
+  for (let after = 0; ; ) {
+    const page = tx.all<MetTimer & { id: number }>(sql`
+      select id, clock, calendar_name as calendarName, started_at as startedAt, met_at as metAt, paused_total_ms as pausedTotalMs
+      from ${slaTimers} where met_at is not null and id > ${after} order by id limit ${TIMER_PAGE}`);
+    if (page.length === 0) break;
+    for (let i = 0; i < page.length; i += TIMES_PER_INSERT) {
+      const rows = page.slice(i, i + TIMES_PER_INSERT).map((t) => {
+        const m = measure(t);
+        return sql`(${t.id}, ${m.took}, ${m.bucket})`;
+      });
+      tx.run(sql`insert into temp.insight_rebuild_times (timer_id, took, bucket) values ${sql.join(rows, sql`, `)}`);
+    }
+    after = page.at(-1)!.id;
+  }
+  const met = `temp.insight_rebuild_times m join sla_timers s on s.id = m.timer_id join tickets t on t.id = s.ticket_id`;
+  const day = `strftime('%Y-%m-%d', s.met_at / 1000, 'unixepoch')`;
+  const cell = `coalesce(t.product, ''), '*', coalesce(t.team_id, 0)`;
+  upsertFacts(`select 'sla', ${day}, s.target || ':' || s.policy_id || ':' || case when s.state = 'breached' then 'late' else 'met' end,
+      t.channel, ${cell}, count(*), sum(m.took) from ${met} group by 2, 3, 4, 5, 6, 7`);
+  upsertFacts(`select 'time', ${day}, s.target || ':' || m.bucket, '*', ${cell}, count(*), sum(m.took) from ${met} group by 2, 3, 4, 5, 6, 7`);
+  tx.run(sql`drop table temp.insight_rebuild_times`);
 }
