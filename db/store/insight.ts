@@ -15,6 +15,7 @@ import {
   insightDailyTotals,
   insightMonthlyCounts,
   insightMonthlyFacts,
+  insightMonthlyFactTotals,
   insightTimerQueue,
   ratings,
   slaPolicies,
@@ -615,31 +616,43 @@ export function dequeueTimers(tx: Tx, timerIds: number[]): void {
 }
 
 export type FactDimension = 'item' | 'channel' | 'product' | 'cause' | 'team';
-type FactCube = typeof insightDailyFacts | typeof insightMonthlyFacts;
+type FactCube = typeof insightDailyFacts | typeof insightMonthlyFacts | typeof insightMonthlyFactTotals;
 
 /**
  * Sums one measure's cells over a period, grouped by the given dimensions: whole months from the
  * monthly cells, the edge days from the daily ones. `splitBy: 'product-team'` marks a measure
  * whose cells are not split by channel and cause (the SLA time histogram): those filters are
- * not applied to it.
+ * not applied to it. Whole months that need neither channel nor cause are read from their
+ * totals over both (insight_monthly_fact_totals), a fraction of the cells.
  */
 export function sumFacts(
   tx: Tx,
   { measure, filter, groupBy, splitBy = 'all' }: { measure: string; filter: VolumeFilter; groupBy: FactDimension[]; splitBy?: 'all' | 'product-team' },
 ): { key: (string | number)[]; n: number; total: number }[] {
   const { months, days } = splitPeriod(filter.fromDay, filter.toDay);
+  const byChannelOrCause =
+    groupBy.includes('channel') || groupBy.includes('cause') || (splitBy === 'all' && (filter.channel !== undefined || filter.cause !== undefined));
   const parts: { c: FactCube; range: SQL }[] = days.map(([from, to]) => ({
     c: insightDailyFacts,
     range: and(gte(insightDailyFacts.day, from), lt(insightDailyFacts.day, to))!,
   }));
-  if (months) parts.push({ c: insightMonthlyFacts, range: and(gte(insightMonthlyFacts.month, months[0]), lt(insightMonthlyFacts.month, months[1]))! });
+  if (months) {
+    const m = byChannelOrCause ? insightMonthlyFacts : insightMonthlyFactTotals;
+    parts.push({ c: m, range: and(gte(m.month, months[0]), lt(m.month, months[1]))! });
+  }
   const totals = new Map<string, { key: (string | number)[]; n: number; total: number }>();
   for (const { c, range } of parts) {
-    const columns = groupBy.map((d) => ({ item: c.item, channel: c.channel, product: c.product, cause: c.cause, team: c.teamId })[d]);
+    const columns = groupBy.map((d) => {
+      if (d === 'item') return c.item;
+      if (d === 'product') return c.product;
+      if (d === 'team') return c.teamId;
+      if (!('channel' in c)) throw new Error('the monthly totals have no channel or cause');
+      return d === 'channel' ? c.channel : c.cause;
+    });
     const terms: SQL[] = [eq(c.measure, measure), range];
-    if (splitBy === 'all' && filter.channel) terms.push(eq(c.channel, filter.channel));
+    if ('channel' in c && splitBy === 'all' && filter.channel) terms.push(eq(c.channel, filter.channel));
     if (filter.product) terms.push(eq(c.product, filter.product));
-    if (splitBy === 'all' && filter.cause) terms.push(eq(c.cause, filter.cause));
+    if ('cause' in c && splitBy === 'all' && filter.cause) terms.push(eq(c.cause, filter.cause));
     if (filter.teamId !== undefined) terms.push(eq(c.teamId, filter.teamId));
     const select = Object.fromEntries(columns.map((col, i) => [`k${i}`, col]));
     const rows = tx
@@ -820,9 +833,9 @@ const TIMES_PER_INSERT = 2_000;
  * not recovered: the tables keep no such history.
  */
 export function rebuildFacts(tx: Tx, { measure }: { measure: (timer: MetTimer) => TimerMeasure }): void {
-  // The monthly cells follow the daily ones by trigger, one upsert per daily row deleted or
-  // written: at a million tickets that is millions of upserts. The rebuild drops those triggers
-  // and sums the months once from the finished daily cells.
+  // The monthly cells (and their totals over channel and cause) follow the daily ones by trigger,
+  // one upsert per daily row deleted or written: at a million tickets that is millions of
+  // upserts. The rebuild drops those triggers and sums the months once from the finished daily cells.
   withoutTriggers(tx, 'insight_monthly_facts_%', () => {
     rebuildDailyFacts(tx, measure);
     tx.run(sql`
@@ -830,6 +843,12 @@ export function rebuildFacts(tx: Tx, { measure }: { measure: (timer: MetTimer) =
       select measure, substr(day, 1, 7), item, channel, product, cause, team_id, sum(n), sum(total)
       from insight_daily_facts
       group by measure, substr(day, 1, 7), item, channel, product, cause, team_id`);
+    tx.delete(insightMonthlyFactTotals).run();
+    tx.run(sql`
+      insert into insight_monthly_fact_totals (measure, month, item, product, team_id, n, total)
+      select measure, month, item, product, team_id, sum(n), sum(total)
+      from insight_monthly_facts
+      group by measure, month, item, product, team_id`);
   });
 }
 

@@ -4,13 +4,21 @@
 import { describe, expect, it } from 'vitest';
 import { backfillRollups } from '../../app/insight/rollup.server';
 import type { Db } from '../../db/client';
-import { insightAgentDaily, insightDailyCounts, insightDailyFacts, insightDailyTotals, insightMonthlyCounts, insightMonthlyFacts } from '../../db/schema';
+import {
+  insightAgentDaily,
+  insightDailyCounts,
+  insightDailyFacts,
+  insightDailyTotals,
+  insightMonthlyCounts,
+  insightMonthlyFacts,
+  insightMonthlyFactTotals,
+} from '../../db/schema';
 import { searchLessons, suspendInsightTriggers } from '../../db/store/insight';
 import { generateInsightYear, YEAR_NOW, YEAR_START } from '../support/insight-year';
 import { testContext } from '../support/ticket-context';
 
 const TICKETS = 1_000;
-const tables = { insightDailyCounts, insightDailyTotals, insightMonthlyCounts, insightDailyFacts, insightMonthlyFacts, insightAgentDaily };
+const tables = { insightDailyCounts, insightDailyTotals, insightMonthlyCounts, insightDailyFacts, insightMonthlyFacts, insightMonthlyFactTotals, insightAgentDaily };
 
 /** Every roll-up cell, table by table, as sorted JSON lines (cells summing to nothing left out). */
 function cells(db: Db): Record<string, string[]> {
