@@ -215,12 +215,24 @@ for (const w of wholePage) console.log(`  ${w.label.padEnd(60)} median ${w.media
 const all = wholePage.flatMap((w) => w.ms).sort((a, b) => a - b);
 console.log(`  all ${all.length} page loads: median ${all[Math.floor(all.length / 2)]!.toFixed(0)} ms, p95 ${all[Math.ceil(all.length * 0.95) - 1]!.toFixed(0)} ms, max ${all.at(-1)!.toFixed(0)} ms`);
 
-// The page's statements must read roll-ups and indexes only: print the plans of the facts sums.
+// The page's statements must read roll-ups and indexes only: print the plans of the main ones.
 console.log('\nQuery plans:');
 const plans: [string, string][] = [
   ['facts, months', `select item, sum(n), sum(total) from insight_monthly_facts where measure = 'sla' and month >= '2025-12' and month < '2026-11' group by item`],
   ['facts, edge days', `select item, sum(n), sum(total) from insight_daily_facts where measure = 'sla' and day >= '2026-11-01' and day < '2026-12-01' group by item`],
+  ['fact totals, months', `select item, sum(n), sum(total) from insight_monthly_fact_totals where measure = 'review' and month >= '2025-12' and month < '2026-12' group by item`],
   ['agents', `select agent_id, measure, sum(n), sum(total) from insight_agent_daily where day >= '2025-12-01' and day < '2026-12-01' group by agent_id, measure`],
+  [
+    'comments',
+    `select t.reference from ratings indexed by insight_ratings_created_idx join tickets t on t.id = ratings.ticket_id
+     where ratings.created_at >= 0 and ratings.created_at < 1 and coalesce(ratings.comment, '') <> '' order by ratings.created_at desc, ratings.id desc limit 50`,
+  ],
+  [
+    'lessons, narrow filter',
+    `select t.reference from tickets t indexed by insight_tickets_cell_idx cross join case_reviews r on r.ticket_id = t.id
+     where r.created_at >= 0 and r.created_at < 1 and t.product = 'wealth' and t.cause = 'mis_selling' and t.channel = 'sms'
+       and +r.id in (select rowid from insight_lessons_fts where insight_lessons_fts match 'x') order by r.created_at desc, r.id desc limit 50`,
+  ],
 ];
 for (const [label, query] of plans)
   for (const row of c.prepare(`explain query plan ${query}`).all() as { detail: string }[]) console.log(`  plan (${label}): ${row.detail}`);
