@@ -227,7 +227,8 @@ export function openedByDimension(
 /**
  * Several breakdowns from one pass over the period's cells (grouped by all the dimensions at
  * once, then summed per dimension here), each as openedByDimension gives it: the reports page
- * shows four, and reading the year's cells once instead of four times saves most of their cost.
+ * shows four. At a million tickets this read the year's cells once instead of four times but
+ * saved little (347 → 294 ms): sorting the cells for the grouping is the cost either way.
  */
 export function openedByDimensions<D extends RollupDimension>(
   tx: Tx,
@@ -703,9 +704,9 @@ function ticketTerms(f: TicketFilter): SQL[] {
  * team: about one in 300 or fewer) that the newest rating comments or lessons are found faster
  * from those tickets (insight_tickets_cell_idx), sorting what they have, than by walking the
  * period newest first and testing each one's ticket. Either way the same rows in the same order.
+ * The queries CROSS JOIN from the tickets to keep them outside: otherwise the planner may start
+ * from the lessons' search result and look every match's ticket up through the filter index.
  */
-// (CROSS JOIN keeps the tickets outside: otherwise the planner may start from the lessons'
-// search result and look every match's ticket up through the filter index.)
 function narrowTicketFilter(f: TicketFilter): boolean {
   return f.product !== undefined && [f.cause, f.channel, f.teamId].filter((v) => v !== undefined).length >= 2;
 }
