@@ -15,7 +15,7 @@ import {
   satisfactionReport,
   slaReport,
   staffQuality,
-  volumeBy,
+  volumeBreakdowns,
   volumeByDay,
   volumeByWeek,
   type AgentQuality,
@@ -103,13 +103,14 @@ export function loadReportPage(db: Db, { params, now, language }: { params: Repo
     const ticketFilter = { channel: params.channel, product: params.product, cause: params.cause, teamId: params.teamId };
     const quality = staffQuality(tx, filter);
     const comments = ratingComments(tx, { ...period, filter: ticketFilter, limit: COMMENTS_SHOWN });
+    const breakdowns = volumeBreakdowns(tx, filter, ['channel', 'product', 'cause', 'kind']);
     const agentIds = [...new Set([...quality.map((q) => q.agentId), ...comments.flatMap((c) => (c.assigneeId === null ? [] : [c.assigneeId]))])];
     return {
       volume,
-      byChannel: volumeBy(tx, filter, 'channel'),
-      byProduct: volumeBy(tx, filter, 'product'),
-      byCause: volumeBy(tx, filter, 'cause'),
-      byKind: volumeBy(tx, filter, 'kind'),
+      byChannel: breakdowns.channel,
+      byProduct: breakdowns.product,
+      byCause: breakdowns.cause,
+      byKind: breakdowns.kind,
       // The backlog is as at now, not over the period: it only takes the period's other filters.
       backlog: backlogByAge(tx, { now, filter: { channel: params.channel, product: params.product, cause: params.cause, teamId: params.teamId } }),
       alerts,

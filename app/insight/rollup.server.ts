@@ -4,7 +4,7 @@
 // this module measures SLA times (which need the business calendar) and rebuilds everything
 // from the source tables (the backfill), for history from before the roll-ups existed.
 import { writeTransaction, type Db, type Tx } from '../../db/client';
-import { bumpFact, dequeueTimers, queuedTimers, rebuildDailyCounts, rebuildFacts, type RollupKey } from '../../db/store/insight';
+import { bumpFact, dequeueTimers, queuedTimers, rebuildDailyCounts, rebuildFacts, type MetTimer, type RollupKey, type TimerMeasure } from '../../db/store/insight';
 import type { TicketRow } from '../../db/store/tickets';
 import { SlaRegistry } from '../sla/registry.server';
 import { measureOnClock } from '../sla/schedule';
@@ -34,6 +34,12 @@ export function createRollupHook(): TicketHook {
   };
 }
 
+/** How long a met timer took on its own clock, less its paused time, and the histogram bucket it falls in. */
+function measureTimer(reg: SlaRegistry, t: MetTimer): TimerMeasure {
+  const took = Math.max(0, measureOnClock(reg.clock(t.clock, t.calendarName), new Date(t.startedAt), new Date(t.metAt)) - t.pausedTotalMs);
+  return { took, bucket: timeBucketOf(took) };
+}
+
 /**
  * Measures timers that met their target (the trigger insight_timer_met queued them) on their own
  * clock, and counts each as met or late per target and policy, and in the time histogram. Runs
@@ -47,12 +53,12 @@ export function measureMetTimers(tx: Tx, limit = 10_000): number {
   for (const t of queued) {
     if (t.metAt !== null) {
       const metAt = new Date(t.metAt);
-      const took = Math.max(0, measureOnClock(reg.clock(t.clock, t.calendarName), new Date(t.startedAt), metAt) - t.pausedTotalMs);
+      const { took, bucket } = measureTimer(reg, { ...t, metAt: t.metAt });
       const cell = { day: dayOf(metAt), product: t.product ?? '', teamId: t.teamId ?? 0 };
       const late = t.state === 'breached';
       bumpFact(tx, { measure: 'sla', item: `${t.target}:${t.policyId}:${late ? 'late' : 'met'}`, channel: t.channel, cause: '*', ...cell, n: 1, total: took });
       // Not split by channel or cause: a histogram per combination would outnumber the timers.
-      bumpFact(tx, { measure: 'time', item: `${t.target}:${timeBucketOf(took)}`, channel: '*', cause: '*', ...cell, n: 1, total: took });
+      bumpFact(tx, { measure: 'time', item: `${t.target}:${bucket}`, channel: '*', cause: '*', ...cell, n: 1, total: took });
     }
   }
   dequeueTimers(
@@ -62,12 +68,15 @@ export function measureMetTimers(tx: Tx, limit = 10_000): number {
   return queued.length;
 }
 
-/** Recounts every roll-up and fact from the tickets and their history; safe to run again at any time. */
+/**
+ * Recounts every roll-up and fact from the tickets and their history, set by set (the met timers
+ * measured on their clocks here, counted in SQL); safe to run again at any time.
+ */
 export function backfillRollups(db: Db): { cells: number } {
   return {
     cells: writeTransaction(db, (tx) => {
-      rebuildFacts(tx);
-      while (measureMetTimers(tx) > 0);
+      const reg = new SlaRegistry(tx);
+      rebuildFacts(tx, { measure: (t) => measureTimer(reg, t) });
       return rebuildDailyCounts(tx);
     }),
   };
