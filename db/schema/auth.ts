@@ -84,5 +84,7 @@ export const ratings = sqliteTable(
     comment: text('comment'),
     createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
   },
-  (t) => [uniqueIndex('ratings_ticket_uq').on(t.ticketId), index('ratings_created_idx').on(t.createdAt).where(sql`score is not null`)],
+  // Newest-first reads go through insight_ratings_created_idx (migration 0008); a partial index
+  // on `score is not null` was dropped: score is NOT NULL, so SQLite could never use it.
+  (t) => [uniqueIndex('ratings_ticket_uq').on(t.ticketId)],
 );
