@@ -62,7 +62,7 @@ export function triggerKeyOf(change: TicketChange): string {
 export function createEscalationHook(opts: EscalationOptions): TicketHook {
   return (tx, change) => {
     if (!isRuleTrigger(change.trigger)) return;
-    guarded(tx, change, () => runEscalation(tx, change, opts));
+    if (hasWork(tx, change.trigger)) guarded(tx, change, () => runEscalation(tx, change, opts));
     // intake() hands the hooks only message.received when a client's message also reopens the
     // ticket or wakes a pending one; the status event it wrote is found here, so rules on
     // ticket.reopened and status.changed see those changes too (keyed to the message).
@@ -72,10 +72,22 @@ export function createEscalationHook(opts: EscalationOptions): TicketHook {
         const trigger = e.type === 'ticket.reopened' ? 'ticket.reopened' : e.type === 'status.changed' ? 'status.changed' : null;
         if (trigger === null) continue;
         const derived: TicketChange = { ...change, trigger, data: JSON.parse(e.data) as Record<string, unknown> };
-        guarded(tx, derived, () => runEscalation(tx, derived, opts));
+        if (hasWork(tx, trigger)) guarded(tx, derived, () => runEscalation(tx, derived, opts));
       }
     }
   };
+}
+
+/** Triggers on which a complaint's client-risk flags are raised, whatever the rules say. */
+const RISK_TRIGGERS: readonly RuleTrigger[] = ['ticket.created', 'message.received'];
+
+/**
+ * Whether anything can happen for this trigger: risk flags, or an enabled rule that listens to
+ * it. A staff member's status change, say, with no rule on status.changed, then costs neither a
+ * savepoint nor reading the ticket's messages, profile and holdings.
+ */
+function hasWork(tx: Tx, trigger: RuleTrigger): boolean {
+  return RISK_TRIGGERS.includes(trigger) || loadEscalationConfig(tx).rules.some((r) => r.enabled && r.rule.triggers.includes(trigger));
 }
 
 /**
