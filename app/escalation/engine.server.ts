@@ -26,7 +26,7 @@ import { loadEscalationConfig, type EscalationConfig, type LoadedRule } from './
 import { evaluateCondition, type Facts, type Outcome } from './evaluate';
 import { escalateInTx, queueStaffNotice, recipientsOf, type Notifier } from './levels.server';
 import { RULE_TRIGGERS, type RuleAction, type RuleTrigger } from './rule-schema';
-import { ageOf, heldProductsConcerned, REPEAT_DAYS, riskFlagsFor, type RiskFlag } from './suitability';
+import { ageOf, heldProductsConcerned, REPEAT_DAYS, riskFlagsFor, type HoldingFacts, type RiskFlag } from './suitability';
 import { fillText } from './templates';
 
 export interface EscalationOptions {
@@ -138,10 +138,13 @@ export function gatherFacts(
   input: { trigger: RuleTrigger; messageId?: number; data?: Record<string, unknown>; now: Date; allMessages?: boolean },
   config: EscalationConfig,
 ): Gathered {
-  const text = textOf(tx, ticket, input.messageId, input.allMessages ?? false);
+  // The text (the thread's inbound messages) and the holdings it names are read only when a
+  // condition or the risk flags need them: an SLA event's rules usually read neither.
+  let text: string | undefined;
+  const textNow = () => (text ??= textOf(tx, ticket, input.messageId, input.allMessages ?? false));
+  let concerned: HoldingFacts[] | undefined;
+  const concernedNow = () => (concerned ??= heldProductsConcerned(holdingsOf(tx, ticket.customerId), ticket.product, `${ticket.subject}\n${textNow()}`));
   const profile = profileOf(tx, ticket.customerId);
-  const holdings = holdingsOf(tx, ticket.customerId);
-  const concerned = heldProductsConcerned(holdings, ticket.product, `${ticket.subject}\n${text}`);
   const counts = new Map<number, number>();
   const complaintsWithin = (days: number) => {
     if (!counts.has(days)) {
@@ -151,7 +154,7 @@ export function gatherFacts(
   };
   const riskFlags =
     ticket.kind === 'complaint' && (input.trigger === 'ticket.created' || input.trigger === 'message.received')
-      ? riskFlagsFor({ profile, concerned, complaintsIn90Days: complaintsWithin(REPEAT_DAYS), now: input.now })
+      ? riskFlagsFor({ profile, concerned: concernedNow(), complaintsIn90Days: complaintsWithin(REPEAT_DAYS), now: input.now })
       : [];
   const facts: Facts = {
     trigger: input.trigger,
@@ -170,10 +173,14 @@ export function gatherFacts(
       riskLevel: profile?.riskLevel ?? null,
       age: ageOf(profile, input.now),
       vulnerable: profile?.vulnerable ?? false,
-      holdsProduct: concerned.length > 0,
+      get holdsProduct() {
+        return concernedNow().length > 0;
+      },
       complaintsWithin,
     },
-    text,
+    get text() {
+      return textNow();
+    },
     sla: input.trigger.startsWith('sla.') ? slaOf(input) : null,
     lists: config.lists,
   };
