@@ -62,7 +62,9 @@ export function triggerKeyOf(change: TicketChange): string {
 export function createEscalationHook(opts: EscalationOptions): TicketHook {
   return (tx, change) => {
     if (!isRuleTrigger(change.trigger)) return;
-    if (hasWork(tx, change.trigger)) guarded(tx, change, () => runEscalation(tx, change, opts));
+    // Read once per change: the rules never edit it, so the derived triggers below share it.
+    const config = loadEscalationConfig(tx);
+    if (hasWork(config, change.trigger)) guarded(tx, change, () => runEscalation(tx, change, opts, config));
     // intake() hands the hooks only message.received when a client's message also reopens the
     // ticket or wakes a pending one; the status event it wrote is found here, so rules on
     // ticket.reopened and status.changed see those changes too (keyed to the message).
@@ -72,7 +74,7 @@ export function createEscalationHook(opts: EscalationOptions): TicketHook {
         const trigger = e.type === 'ticket.reopened' ? 'ticket.reopened' : e.type === 'status.changed' ? 'status.changed' : null;
         if (trigger === null) continue;
         const derived: TicketChange = { ...change, trigger, data: JSON.parse(e.data) as Record<string, unknown> };
-        if (hasWork(tx, trigger)) guarded(tx, derived, () => runEscalation(tx, derived, opts));
+        if (hasWork(config, trigger)) guarded(tx, derived, () => runEscalation(tx, derived, opts, config));
       }
     }
   };
@@ -86,8 +88,8 @@ const RISK_TRIGGERS: readonly RuleTrigger[] = ['ticket.created', 'message.receiv
  * it. A staff member's status change, say, with no rule on status.changed, then costs neither a
  * savepoint nor reading the ticket's messages, profile and holdings.
  */
-function hasWork(tx: Tx, trigger: RuleTrigger): boolean {
-  return RISK_TRIGGERS.includes(trigger) || loadEscalationConfig(tx).rules.some((r) => r.enabled && r.rule.triggers.includes(trigger));
+function hasWork(config: EscalationConfig, trigger: RuleTrigger): boolean {
+  return RISK_TRIGGERS.includes(trigger) || config.rules.some((r) => r.enabled && r.rule.triggers.includes(trigger));
 }
 
 /**
@@ -187,12 +189,11 @@ export function gatherFacts(
   return { ticket, facts, riskFlags };
 }
 
-export function runEscalation(tx: Tx, change: TicketChange, opts: EscalationOptions): void {
+export function runEscalation(tx: Tx, change: TicketChange, opts: EscalationOptions, config: EscalationConfig): void {
   if (!isRuleTrigger(change.trigger)) return;
   const trigger = change.trigger;
   const ticket = findTicketById(tx, change.ticketId);
   if (!ticket) return;
-  const config = loadEscalationConfig(tx);
   const { facts, riskFlags } = gatherFacts(tx, ticket, { trigger, messageId: change.messageId, data: change.data, now: change.now }, config);
 
   for (const rf of riskFlags) {
