@@ -52,14 +52,7 @@ function buildComplaintSchema({ region, today }: FormSchemaOptions) {
     .refine(hasContact, { message: formError('form.error.contact'), path: ['phone'], when: () => true });
 }
 
-const complaintSchemas = cachedSchema((key) => {
-  const [region, today] = key.split('|') as [CountryCode, string];
-  return buildComplaintSchema({ region, today });
-});
-
 /** The complaint form's schema for these options, built once per distinct options. */
-export function complaintSchema({ region, today }: FormSchemaOptions) {
-  return complaintSchemas(`${region}|${today}`);
-}
+export const complaintSchema = cachedSchema(({ region, today }: FormSchemaOptions) => `${region}|${today}`, buildComplaintSchema);
 
 export type ComplaintSubmission = z.output<ReturnType<typeof complaintSchema>>;

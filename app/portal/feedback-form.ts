@@ -8,20 +8,18 @@ import { emailField, optionalText, phoneField, requiredText, submissionIdField }
 
 export const FEEDBACK_LIMITS = { name: 200, text: 10_000 } as const;
 
-const feedbackSchemas = cachedSchema((region) =>
-  z.object({
-    submissionId: submissionIdField,
-    feedbackType: z.enum(FEEDBACK_TYPES, { error: formError('form.error.choose') }),
-    text: requiredText(FEEDBACK_LIMITS.text),
-    name: optionalText(FEEDBACK_LIMITS.name),
-    email: emailField,
-    phone: phoneField(region as CountryCode),
-  }),
-);
-
 /** The feedback form's schema for this phone region, built once per region. */
-export function feedbackSchema({ region }: { region: CountryCode }) {
-  return feedbackSchemas(region);
-}
+export const feedbackSchema = cachedSchema(
+  ({ region }: { region: CountryCode }) => region,
+  ({ region }) =>
+    z.object({
+      submissionId: submissionIdField,
+      feedbackType: z.enum(FEEDBACK_TYPES, { error: formError('form.error.choose') }),
+      text: requiredText(FEEDBACK_LIMITS.text),
+      name: optionalText(FEEDBACK_LIMITS.name),
+      email: emailField,
+      phone: phoneField(region),
+    }),
+);
 
 export type FeedbackSubmission = z.output<ReturnType<typeof feedbackSchema>>;
