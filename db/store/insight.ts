@@ -400,12 +400,7 @@ export function openTicketsByAge(tx: Tx, { now, boundaries, filter = {} }: { now
     const terms = [newer === null ? sql`1` : sql`${tickets.createdAt} <= ${newer}`, older === null ? sql`1` : sql`${tickets.createdAt} > ${older}`];
     return sql`coalesce(sum(case when ${sql.join(terms, sql` and `)} then 1 else 0 end), 0) as ${sql.identifier(`band_${i}`)}`;
   });
-  const where: SQL[] = [sql`${tickets.status} in ('new', 'open', 'pending')`];
-  if (filter.channel) where.push(eq(tickets.channel, filter.channel));
-  if (filter.product) where.push(eq(tickets.product, filter.product));
-  if (filter.cause) where.push(eq(tickets.cause, filter.cause));
-  if (filter.kind) where.push(eq(tickets.kind, filter.kind));
-  if (filter.teamId !== undefined) where.push(eq(tickets.teamId, filter.teamId));
+  const where: SQL[] = [sql`${tickets.status} in ('new', 'open', 'pending')`, ...ticketTerms(filter)];
   // INDEXED BY: without statistics the planner prefers tickets_status_created_idx and then
   // visits the table for every open ticket to test the filters; the partial index covers them.
   const [row] = tx.all<Record<string, number>>(
@@ -690,11 +685,13 @@ export function agentFacts(
     .all();
 }
 
+/** The ticket filter's conditions on tickets, every field of TicketFilter. */
 function ticketTerms(f: TicketFilter): SQL[] {
   const terms: SQL[] = [];
   if (f.channel) terms.push(eq(tickets.channel, f.channel));
   if (f.product) terms.push(eq(tickets.product, f.product));
   if (f.cause) terms.push(eq(tickets.cause, f.cause));
+  if (f.kind) terms.push(eq(tickets.kind, f.kind));
   if (f.teamId !== undefined) terms.push(eq(tickets.teamId, f.teamId));
   return terms;
 }
