@@ -15,11 +15,11 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import nodemailer from 'nodemailer';
-import { SMTPServer } from 'smtp-server';
 import { z } from 'zod';
 import { multipart, PDF, send, validComplaint } from '../tests/portal/portal-client';
 import { freePort } from '../tests/support/dovecot';
 import { mailText } from '../tests/support/email';
+import { messageIdOf, startMailSink } from '../tests/support/mail-sink';
 import { startFakeTwilio, sidOf, type FakeTwilio } from '../tests/support/fake-twilio';
 import { seededRandom } from '../tests/support/random';
 import { startServer, type TestServer } from '../tests/support/server';
@@ -83,31 +83,6 @@ interface Submission {
 
 const TOKEN = 'drill-inbound-token-0123456789';
 const PUBLIC_URL = 'https://drill.redress.test';
-
-/** An outbound SMTP server standing in for the mail relay: counts every message by its Message-ID. */
-async function startMailSink(): Promise<{ port: number; seen: Map<string, number>; close(): Promise<void> }> {
-  const seen = new Map<string, number>();
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['AUTH', 'STARTTLS'],
-    logger: false,
-    onData(stream, _session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        const head = Buffer.concat(chunks).toString('utf8').split(/\r?\n\r?\n/, 1)[0] ?? '';
-        const id = /^message-id:\s*(<[^>]+>)/im.exec(head)?.[1] ?? `(none ${seen.size})`;
-        seen.set(id, (seen.get(id) ?? 0) + 1);
-        callback();
-      });
-    },
-  });
-  // A sending server killed mid-message resets its connection: expected here, not a crash of the sink.
-  server.on('error', () => {});
-  const port = await freePort();
-  await new Promise<void>((ok) => server.listen(port, '127.0.0.1', ok));
-  return { port, seen, close: () => new Promise((ok) => server.close(() => ok())) };
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -368,12 +343,18 @@ export async function runDrill(opts: DrillOptions): Promise<DrillReport> {
       providerId: string | null;
     }[];
     const smsSids = new Set(twilio.sent.map((s) => s.sid));
+    // Email copies by Message-ID (one without an id counts on its own).
+    const mailCopies = new Map<string, number>();
+    sink.received.forEach((m, i) => {
+      const id = messageIdOf(m) ?? `(none ${i})`;
+      mailCopies.set(id, (mailCopies.get(id) ?? 0) + 1);
+    });
     const outboxMissing = outbox.filter(
-      (o) => o.status === 'sent' && (o.channel === 'email' ? !sink.seen.has(o.providerId ?? '') : !smsSids.has(o.providerId ?? '')),
+      (o) => o.status === 'sent' && (o.channel === 'email' ? !mailCopies.has(o.providerId ?? '') : !smsSids.has(o.providerId ?? '')),
     ).length;
     const smsCopies = new Map<string, number>();
     for (const s of twilio.sent) smsCopies.set(`${s.to}\n${s.body}`, (smsCopies.get(`${s.to}\n${s.body}`) ?? 0) + 1);
-    const outboxDuplicates = [...sink.seen.values(), ...smsCopies.values()].reduce((sum, c) => sum + (c - 1), 0);
+    const outboxDuplicates = [...mailCopies.values(), ...smsCopies.values()].reduce((sum, c) => sum + (c - 1), 0);
     return {
       integrity,
       found,

@@ -1,33 +1,18 @@
 // The outbound sender over a real SMTP session to a local capture server: pooled, threaded
 // headers, Reply-To from the reply token, text and HTML, and how SMTP answers become results.
 import { simpleParser } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startMailSink, type MailSink } from '../../tests/support/mail-sink';
 import { createEmailSender } from './send';
 
-const received: Buffer[] = [];
-let answer: { code: number; text: string } | null = null;
-let server: SMTPServer;
+let sink: MailSink;
 let port: number;
 
 beforeAll(async () => {
-  server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['AUTH', 'STARTTLS'],
-    logger: false,
-    onData(stream, _session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        if (answer) return callback(Object.assign(new Error(answer.text), { responseCode: answer.code }));
-        received.push(Buffer.concat(chunks));
-        callback();
-      });
-    },
-  });
-  port = await new Promise<number>((ok) => server.listen(0, '127.0.0.1', () => ok((server.server.address() as { port: number }).port)));
+  sink = await startMailSink();
+  port = sink.port;
 });
-afterAll(() => new Promise<void>((ok) => server.close(() => ok())));
+afterAll(() => sink.close());
 
 const message = {
   id: 7,
@@ -55,7 +40,7 @@ describe('the email sender', () => {
     const result = await sender.send(message);
     sender.close();
     expect(result).toEqual({ ok: true, providerId: '<cmp-2026-000001.b@complaints.example.com>' });
-    const mail = await simpleParser(received.at(-1)!);
+    const mail = await simpleParser(sink.received.at(-1)!.raw);
     expect(mail.messageId).toBe('<cmp-2026-000001.b@complaints.example.com>');
     expect(mail.inReplyTo).toBe('<client-1@example.com>');
     expect(mail.references).toEqual(['<cmp-2026-000001.a@complaints.example.com>', '<client-1@example.com>']);
@@ -68,11 +53,11 @@ describe('the email sender', () => {
 
   it('a 5xx rejection is permanent, a 4xx answer is retried', async () => {
     const sender = createEmailSender({ from: 'complaints@example.com', smtpUrl: `smtp://127.0.0.1:${port}?ignoreTLS=true`, outboxDir: '/nonexistent' });
-    answer = { code: 550, text: 'mailbox unavailable' };
+    sink.answerData({ code: 550, text: 'mailbox unavailable' });
     expect(await sender.send(message)).toMatchObject({ ok: false, permanent: true, error: expect.stringContaining('550') });
-    answer = { code: 451, text: 'try later' };
+    sink.answerData({ code: 451, text: 'try later' });
     expect(await sender.send(message)).toMatchObject({ ok: false, permanent: false });
-    answer = null;
+    sink.answerData(null);
     sender.close();
   });
 });

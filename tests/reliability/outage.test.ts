@@ -4,61 +4,21 @@
 // (on the ticket and as a count on the queue, in English and Chinese), and once the providers
 // are back every one of them is delivered, once.
 import { randomBytes } from 'node:crypto';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { freePort } from '../support/dovecot';
 import { eventually, query } from '../support/email';
+import { startMailSink, type MailSink } from '../support/mail-sink';
 import { startFakeTwilio, type FakeTwilio } from '../support/fake-twilio';
 import { multipartBody, rawRequest } from '../support/raw-http';
 import { startServer, type TestServer } from '../support/server';
 import { addStaff, openServerDb, PASSWORD } from '../staff/support';
 
-/** A mail server for outbound mail that can answer 451 or be switched off (connections refused). */
-async function startMailSink(port: number) {
-  const received: { to: string[]; raw: string }[] = [];
-  let mode: 'up' | 'tempfail' | 'refuse' = 'up';
-  let server: SMTPServer | undefined;
-  const listen = async () => {
-    server = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS', 'AUTH'],
-      logger: false,
-      onMailFrom(_a, _s, cb) {
-        if (mode === 'tempfail') cb(Object.assign(new Error('4.3.2 Try again later (fake outage)'), { responseCode: 451 }));
-        else cb();
-      },
-      onData(stream, session, cb) {
-        const chunks: Buffer[] = [];
-        stream.on('data', (c: Buffer) => chunks.push(c));
-        stream.on('end', () => {
-          received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('utf8') });
-          cb();
-        });
-      },
-    });
-    await new Promise<void>((ok) => server!.listen(port, '127.0.0.1', () => ok()));
-  };
-  const stop = () => new Promise<void>((ok) => (server ? server.close(() => ok()) : ok()));
-  await listen();
-  return {
-    received,
-    async set(next: 'up' | 'tempfail' | 'refuse') {
-      if (next === 'refuse' && mode !== 'refuse') await stop();
-      if (next !== 'refuse' && mode === 'refuse') await listen();
-      mode = next;
-    },
-    stop,
-  };
-}
-
 let server: TestServer;
 let fake: FakeTwilio;
-let sink: Awaited<ReturnType<typeof startMailSink>>;
+let sink: MailSink;
 
 beforeAll(async () => {
   fake = await startFakeTwilio();
-  const sinkPort = await freePort();
-  sink = await startMailSink(sinkPort);
+  sink = await startMailSink();
   server = await startServer(
     {
       PUBLIC_URL: 'https://complaints.example.com',
@@ -66,7 +26,7 @@ beforeAll(async () => {
       TWILIO_AUTH_TOKEN: fake.authToken,
       TWILIO_FROM: '+447700900000',
       TWILIO_API_URL: fake.url,
-      SMTP_URL: `smtp://127.0.0.1:${sinkPort}`,
+      SMTP_URL: `smtp://127.0.0.1:${sink.port}`,
       // Short first retry so the test sees several attempts; it doubles as in production.
       OUTBOX_BACKOFF_MS: '200',
     },
@@ -77,7 +37,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.stop();
   await fake?.close();
-  await sink?.stop();
+  await sink?.close();
 });
 
 interface Row {
