@@ -1,7 +1,8 @@
 // Escalation configuration as versioned data: loading (parsed with zod once per version),
 // seeding the shipped defaults idempotently, and validated edits recorded with their author.
 import { writeTransaction, type Db, type Tx } from '../../db/client';
-import { configFingerprint, getConfig, listConfig, putConfig, type ConfigKind, type ConfigRow } from '../../db/store/escalation';
+import { CONFIG_MEMO, configFingerprint, getConfig, listConfig, putConfig, type ConfigKind, type ConfigRow } from '../../db/store/escalation';
+import { memoInTransaction } from '../../db/tx-memo';
 import { Invalid, NotFound } from '../tickets/errors';
 import { DEFAULT_PHRASE_LISTS } from './default-phrases';
 import { DEFAULT_LEVELS, DEFAULT_RULES } from './default-rules';
@@ -67,6 +68,11 @@ const loaded = new Map<string, EscalationConfig>();
 
 /** The configuration in force, parsed; shared between callers, so it must not be modified. */
 export function loadEscalationConfig(tx: Tx): EscalationConfig {
+  // Once per transaction: a sweep's batch runs the rules for hundreds of events in one.
+  return memoInTransaction(tx, CONFIG_MEMO, () => configInForce(tx));
+}
+
+function configInForce(tx: Tx): EscalationConfig {
   const fingerprint = configFingerprint(tx);
   const hit = loaded.get(fingerprint);
   if (hit) return hit;

@@ -3,6 +3,8 @@
 // recipients and round-robin, and the customer risk profile and holdings.
 import { and, asc, desc, eq, gt, gte, inArray, isNull, sql } from 'drizzle-orm';
 import { insertRow, preparedFor, type Tx } from '../client';
+import { forgetInTransaction, memoInTransaction } from '../tx-memo';
+import { STAFF_MEMO } from './staff';
 import type { Priority, StaffRole } from '../constants';
 import {
   customerHoldings,
@@ -70,7 +72,11 @@ export interface PutConfigInput {
 }
 
 /** Writes a new version (or the first one) and its change row; returns the version, or null when nothing changed. */
+/** What a transaction keeps of the configuration (the parsed rule set); putConfig forgets it. */
+export const CONFIG_MEMO = 'escalation-config';
+
 export function putConfig(tx: Tx, input: PutConfigInput): number | null {
+  forgetInTransaction(tx, CONFIG_MEMO);
   const current = getConfig(tx, input.kind, input.key);
   if (current && input.onlyIfMissing) return null;
   if (current && current.definition === input.definition && current.enabled === input.enabled && current.position === input.position) {
@@ -170,6 +176,10 @@ export function setTicketAssignment(tx: Tx, ticketId: number, a: { assigneeId: n
 /** Active staff of the given roles (of one team, or of all when `teamId` is null): every notice reads it. */
 export function activeStaffByRoles(tx: Tx, roles: StaffRole[], teamId: number | null): StaffRow[] {
   if (roles.length === 0) return [];
+  return memoInTransaction(tx, `${STAFF_MEMO}roles:${roles.join(',')}:${teamId}`, () => readStaffByRoles(tx, roles, teamId));
+}
+
+function readStaffByRoles(tx: Tx, roles: StaffRole[], teamId: number | null): StaffRow[] {
   return preparedFor(tx, 'active-staff-by-roles', (t) =>
     t
       .select()
@@ -189,11 +199,14 @@ export function activeStaffByRoles(tx: Tx, roles: StaffRole[], teamId: number | 
 
 export function activeStaffByEmails(tx: Tx, emails: string[]): StaffRow[] {
   if (emails.length === 0) return [];
-  return tx
-    .select()
-    .from(staffUsers)
-    .where(and(inArray(staffUsers.email, emails.map((e) => e.toLowerCase())), isNull(staffUsers.disabledAt)))
-    .all();
+  const lower = emails.map((e) => e.toLowerCase());
+  return memoInTransaction(tx, `${STAFF_MEMO}emails:${lower.join(',')}`, () =>
+    tx
+      .select()
+      .from(staffUsers)
+      .where(and(inArray(staffUsers.email, lower), isNull(staffUsers.disabledAt)))
+      .all(),
+  );
 }
 
 export function staffById(tx: Tx, id: number): StaffRow | undefined {
@@ -201,7 +214,7 @@ export function staffById(tx: Tx, id: number): StaffRow | undefined {
 }
 
 export function teamIdByName(tx: Tx, name: string): number | undefined {
-  return tx.select({ id: teams.id }).from(teams).where(eq(teams.name, name)).get()?.id;
+  return memoInTransaction(tx, `${STAFF_MEMO}team:${name}`, () => tx.select({ id: teams.id }).from(teams).where(eq(teams.name, name)).get()?.id);
 }
 
 /** The next active member of the team after the last one handed a ticket, wrapping round; records the choice. */

@@ -3,7 +3,7 @@
 // roll-ups, never to a scan of the tickets table.
 import { and, asc, desc, eq, gte, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
-import { writeTransaction, type Db, type Tx } from '../client';
+import { preparedFor, writeTransaction, type Db, type Tx } from '../client';
 import type { Cause, Channel, Language, Product, TicketKind } from '../constants';
 import {
   caseReviews,
@@ -594,17 +594,34 @@ export interface QueuedTimer {
 
 /** Up to `limit` timers waiting to be measured, with their ticket's cell, oldest first. */
 export function queuedTimers(tx: Tx, limit: number): QueuedTimer[] {
-  return tx.all<QueuedTimer>(sql`
-    select q.timer_id as timerId, s.target, s.policy_id as policyId, s.clock, s.calendar_name as calendarName,
-           s.started_at as startedAt, s.met_at as metAt, s.paused_total_ms as pausedTotalMs, s.state,
-           t.channel, t.product, t.team_id as teamId
-    -- CROSS JOIN fixes the order: the queue (a handful of rows) drives. Left to the planner, with
-    -- statistics that predate the queue, it walked every timer and probed the queue, per hook call.
-    from ${insightTimerQueue} q
-    cross join ${slaTimers} s on s.id = q.timer_id
-    cross join ${tickets} t on t.id = s.ticket_id
-    order by q.timer_id
-    limit ${limit}`);
+  // Prepared once per connection: every ticket hook reads the queue, which is nearly always empty.
+  const query = preparedFor(tx, 'insight-queued-timers', (t) =>
+    t
+      .select({
+        timerId: insightTimerQueue.timerId,
+        target: slaTimers.target,
+        policyId: slaTimers.policyId,
+        clock: slaTimers.clock,
+        calendarName: slaTimers.calendarName,
+        startedAt: sql<number>`${slaTimers.startedAt}`,
+        metAt: sql<number | null>`${slaTimers.metAt}`,
+        pausedTotalMs: slaTimers.pausedTotalMs,
+        state: slaTimers.state,
+        channel: tickets.channel,
+        product: tickets.product,
+        teamId: tickets.teamId,
+      })
+      // CROSS JOIN fixes the order: the queue (a handful of rows) drives. Left to the planner, with
+      // statistics that predate the queue, it walked every timer and probed the queue, per hook call.
+      .from(insightTimerQueue)
+      .crossJoin(slaTimers)
+      .crossJoin(tickets)
+      .where(and(eq(slaTimers.id, insightTimerQueue.timerId), eq(tickets.id, slaTimers.ticketId)))
+      .orderBy(asc(insightTimerQueue.timerId))
+      .limit(sql.placeholder('limit'))
+      .prepare(),
+  );
+  return query.all({ limit }) as QueuedTimer[];
 }
 
 export function dequeueTimers(tx: Tx, timerIds: number[]): void {

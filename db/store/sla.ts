@@ -143,15 +143,20 @@ export function updateTimerGuarded(
 
 /** Ids of running timers whose next instant has come, oldest first, through sla_timers_next_idx. */
 export function dueTimerIds(tx: Tx, now: Date, limit: number): number[] {
-  return tx
-    .select({ id: slaTimers.id })
-    .from(slaTimers)
-    // Written literally so the planner matches the partial index sla_timers_next_idx.
-    .where(and(sql`${slaTimers.state} = 'running'`, lte(slaTimers.nextActionAt, now)))
-    .orderBy(asc(slaTimers.nextActionAt))
-    .limit(limit)
-    .all()
-    .map((r) => r.id);
+  // INDEXED BY: without ANALYZE statistics (the server never gathers them) the planner reads
+  // sla_timers_state_idx and sorts every running timer (13 ms at 50,000 tickets, per claim).
+  const claim = preparedFor(tx, 'sla-due-timer-ids', (t) =>
+    t
+      // A raw field: drizzle refuses the table's own columns in a select from a raw source.
+      .select({ id: sql<number>`"sla_timers"."id"` })
+      .from(sql`${slaTimers} indexed by sla_timers_next_idx`)
+      // Written literally so the query matches the partial index's own condition.
+      .where(and(sql`${slaTimers.state} = 'running'`, sql`${slaTimers.nextActionAt} <= ${sql.placeholder('now')}`))
+      .orderBy(asc(slaTimers.nextActionAt))
+      .limit(sql.placeholder('limit'))
+      .prepare(),
+  );
+  return claim.all({ now: now.getTime(), limit }).map((r) => r.id);
 }
 
 export function activeStaff(tx: Tx, id: number) {

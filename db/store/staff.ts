@@ -2,10 +2,14 @@
 // by app/staff/session.server.ts; this module only stores and finds them.
 import { and, asc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
 import type { Tx } from '../client';
+import { forgetInTransaction } from '../tx-memo';
 import type { Language, StaffRole } from '../constants';
 import { savedViews, staffSessions, staffUsers, teams } from '../schema';
 
 export type StaffUserRow = typeof staffUsers.$inferSelect;
+
+/** Staff and team reads a transaction keeps (memoInTransaction, the rules' recipients); every writer here forgets them. */
+export const STAFF_MEMO = 'staff:';
 export type StaffSessionRow = typeof staffSessions.$inferSelect;
 
 export interface NewStaffUser {
@@ -20,6 +24,7 @@ export interface NewStaffUser {
 
 /** Creates an account; the email is stored lower-cased and must be new. */
 export function insertStaffUser(tx: Tx, input: NewStaffUser): StaffUserRow {
+  forgetInTransaction(tx, STAFF_MEMO);
   return tx
     .insert(staffUsers)
     .values({
@@ -61,6 +66,7 @@ export function updateStaffUser(
   id: number,
   patch: { role?: StaffRole; teamId?: number | null; language?: Language; name?: string; disabledAt?: Date | null },
 ): void {
+  forgetInTransaction(tx, STAFF_MEMO);
   tx.update(staffUsers).set(patch).where(eq(staffUsers.id, id)).run();
 }
 
@@ -69,6 +75,7 @@ export function listTeams(tx: Tx) {
 }
 
 export function findOrCreateTeam(tx: Tx, name: string, now: Date): number {
+  forgetInTransaction(tx, STAFF_MEMO);
   tx.insert(teams).values({ name: name.trim(), createdAt: now }).onConflictDoNothing().run();
   return tx.select({ id: teams.id }).from(teams).where(eq(teams.name, name.trim())).get()!.id;
 }
