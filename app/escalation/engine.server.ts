@@ -4,6 +4,7 @@
 // triggering event (escalation_firings), and its actions never run the hooks again, so one
 // change can never set off a chain of further firings.
 import type { Tx } from '../../db/client';
+import { inSavepoint } from '../../db/savepoint';
 import type { Priority } from '../../db/constants';
 import { PRIORITIES } from '../../db/constants';
 import {
@@ -99,7 +100,7 @@ function hasWork(config: EscalationConfig, trigger: RuleTrigger): boolean {
  */
 function guarded(tx: Tx, change: TicketChange, fn: () => void): void {
   try {
-    tx.transaction(() => fn());
+    inSavepoint(tx, fn);
   } catch (error) {
     appendEvent(tx, {
       ticketId: change.ticketId,

@@ -58,6 +58,7 @@ export function recipientsOf(tx: Tx, ticket: TicketRow, to: Recipient, config: E
 }
 
 export interface NoticeInput {
+  /** The ticket as it now stands (level and priority are in the notice). */
   ticket: TicketRow;
   people: StaffRow[];
   via: NotifyChannel[];
@@ -70,7 +71,7 @@ export interface NoticeInput {
 
 /** Queues the notice to each person on each channel they can receive it on; returns how many rows it queued. */
 export function queueStaffNotice(tx: Tx, n: NoticeInput): number {
-  const ticket = findTicketById(tx, n.ticket.id) ?? n.ticket;
+  const ticket = n.ticket;
   let queued = 0;
   for (const person of n.people) {
     const level = levelOf(n.config, ticket.level);
