@@ -141,13 +141,15 @@ export function gatherFacts(
   input: { trigger: RuleTrigger; messageId?: number; data?: Record<string, unknown>; now: Date; allMessages?: boolean },
   config: EscalationConfig,
 ): Gathered {
-  // The text (the thread's inbound messages) and the holdings it names are read only when a
-  // condition or the risk flags need them: an SLA event's rules usually read neither.
+  // Each fact is read when a condition or the risk flags first need it: an SLA event's rules
+  // usually read none of the text, the holdings, the profile or the flags.
   let text: string | undefined;
   const textNow = () => (text ??= textOf(tx, ticket, input.messageId, input.allMessages ?? false));
   let concerned: HoldingFacts[] | undefined;
   const concernedNow = () => (concerned ??= heldProductsConcerned(holdingsOf(tx, ticket.customerId), ticket.product, `${ticket.subject}\n${textNow()}`));
-  const profile = profileOf(tx, ticket.customerId);
+  let profile: { row: ReturnType<typeof profileOf> } | undefined;
+  const profileNow = () => (profile ??= { row: profileOf(tx, ticket.customerId) }).row;
+  let flags: Set<string> | undefined;
   const counts = new Map<number, number>();
   const complaintsWithin = (days: number) => {
     if (!counts.has(days)) {
@@ -157,7 +159,7 @@ export function gatherFacts(
   };
   const riskFlags =
     ticket.kind === 'complaint' && (input.trigger === 'ticket.created' || input.trigger === 'message.received')
-      ? riskFlagsFor({ profile, concerned: concernedNow(), complaintsIn90Days: complaintsWithin(REPEAT_DAYS), now: input.now })
+      ? riskFlagsFor({ profile: profileNow(), concerned: concernedNow(), complaintsIn90Days: complaintsWithin(REPEAT_DAYS), now: input.now })
       : [];
   const facts: Facts = {
     trigger: input.trigger,
@@ -170,12 +172,21 @@ export function gatherFacts(
       status: ticket.status,
       language: ticket.language,
       level: ticket.level,
-      flags: new Set(flagsOf(tx, ticket.id).map((f) => f.flag)),
+      // The set the rules add to as they flag (runEscalation), read once.
+      get flags() {
+        return (flags ??= new Set(flagsOf(tx, ticket.id).map((f) => f.flag)));
+      },
     },
     customer: {
-      riskLevel: profile?.riskLevel ?? null,
-      age: ageOf(profile, input.now),
-      vulnerable: profile?.vulnerable ?? false,
+      get riskLevel() {
+        return profileNow()?.riskLevel ?? null;
+      },
+      get age() {
+        return ageOf(profileNow(), input.now);
+      },
+      get vulnerable() {
+        return profileNow()?.vulnerable ?? false;
+      },
       get holdsProduct() {
         return concernedNow().length > 0;
       },
