@@ -223,15 +223,20 @@ export function runEscalation(tx: Tx, change: TicketChange, opts: EscalationOpti
   }
 
   const triggerKey = triggerKeyOf(change);
+  // The ticket as the actions so far left it: read again only after one of them changed it.
+  let current = ticket;
   const notifier: Notifier = { publicUrl: opts.publicUrl, sent: new Set() };
   for (const loaded of config.rules) {
     if (!loaded.enabled || !loaded.rule.triggers.includes(trigger)) continue;
     const outcome = evaluateCondition(loaded.rule.when, facts);
     if (!outcome.matched) continue;
     if (!claimFiring(tx, { ticketId: ticket.id, ruleKey: loaded.key, triggerKey, ruleVersion: loaded.version, now: change.now })) continue;
-    const done = loaded.rule.actions.map((action) =>
-      applyAction(tx, { loaded, action, outcome, facts, config, notifier, ticketId: ticket.id, trigger, now: change.now }),
-    );
+    const done = loaded.rule.actions.map((action) => {
+      const r = applyAction(tx, { loaded, action, outcome, facts, config, notifier, ticket: current, trigger, now: change.now });
+      // The next action sees the ticket as this one left it.
+      if (r.changed) current = findTicketById(tx, ticket.id)!;
+      return r.summary;
+    });
     appendEvent(tx, {
       ticketId: ticket.id,
       type: 'rule.fired',
@@ -250,10 +255,21 @@ interface ActionInput {
   facts: Facts;
   config: EscalationConfig;
   notifier: Notifier;
-  ticketId: number;
+  /** The ticket as it now stands. */
+  ticket: TicketRow;
   trigger: RuleTrigger;
   now: Date;
 }
+
+interface ActionResult {
+  /** What it did, for the rule.fired event. */
+  summary: string;
+  /** Whether it changed the ticket's row. */
+  changed: boolean;
+}
+
+const unchanged = (summary: string): ActionResult => ({ summary, changed: false });
+const changed = (summary: string): ActionResult => ({ summary, changed: true });
 
 const rank = (p: Priority) => PRIORITIES.indexOf(p);
 
@@ -261,19 +277,18 @@ function matchedSummary(outcome: Outcome): string {
   return outcome.phrases.length > 0 ? outcome.phrases.map((p) => `${p.list}: "${p.phrase}"`).join(', ') : outcome.reasons.join(', ');
 }
 
-/** Applies one action; returns what it did, for the rule.fired event. */
-function applyAction(tx: Tx, a: ActionInput): string {
-  const ticket = findTicketById(tx, a.ticketId)!;
+function applyAction(tx: Tx, a: ActionInput): ActionResult {
+  const { ticket } = a;
   const actor = { actorType: 'rule' as const, actorId: a.loaded.key };
   const { action, now } = a;
   switch (action.do) {
     case 'priority': {
       const target = (action.set ?? action.atLeast)!;
-      if (ticket.priority === target || (action.atLeast && rank(ticket.priority) >= rank(target))) return `priority stays ${ticket.priority}`;
+      if (ticket.priority === target || (action.atLeast && rank(ticket.priority) >= rank(target))) return unchanged(`priority stays ${ticket.priority}`);
       setTicketPriority(tx, ticket.id, target, now);
       appendEvent(tx, { ticketId: ticket.id, type: 'priority.changed', ...actor, data: { from: ticket.priority, to: target, rule: a.loaded.key }, at: now });
       a.facts.ticket.priority = target;
-      return `priority ${ticket.priority} → ${target}`;
+      return changed(`priority ${ticket.priority} → ${target}`);
     }
     case 'flag': {
       const wanted: { flag: string; detail: string }[] = action.flag
@@ -287,23 +302,23 @@ function applyAction(tx: Tx, a: ActionInput): string {
         }
         a.facts.ticket.flags.add(w.flag);
       }
-      return added.length > 0 ? `flagged ${added.join(', ')}` : 'flags already set';
+      return added.length > 0 ? changed(`flagged ${added.join(', ')}`) : unchanged('flags already set');
     }
     case 'assign': {
       let assignee: StaffRow | undefined;
       let teamId: number | null = ticket.teamId;
       if (action.person) {
         assignee = activeStaffByEmails(tx, [action.person])[0];
-        if (!assignee) return `not assigned: no active staff member ${action.person}`;
+        if (!assignee) return unchanged(`not assigned: no active staff member ${action.person}`);
         teamId = assignee.teamId ?? teamId;
       } else {
         const id = teamIdByName(tx, action.team!);
-        if (id === undefined) return `not assigned: no team "${action.team}"`;
+        if (id === undefined) return unchanged(`not assigned: no team "${action.team}"`);
         teamId = id;
         if (action.roundRobin) assignee = nextRoundRobin(tx, id);
       }
       const assigneeId = assignee?.id ?? (teamId === ticket.teamId ? ticket.assigneeId : null);
-      if (assigneeId === ticket.assigneeId && teamId === ticket.teamId) return 'assignment unchanged';
+      if (assigneeId === ticket.assigneeId && teamId === ticket.teamId) return unchanged('assignment unchanged');
       setTicketAssignment(tx, ticket.id, { assigneeId, teamId }, now);
       appendEvent(tx, {
         ticketId: ticket.id,
@@ -312,12 +327,13 @@ function applyAction(tx: Tx, a: ActionInput): string {
         data: { from: { assigneeId: ticket.assigneeId, teamId: ticket.teamId }, to: { assigneeId, teamId }, rule: a.loaded.key },
         at: now,
       });
-      return `assigned to ${assignee ? assignee.email : `team ${action.team}`}`;
+      return changed(`assigned to ${assignee ? assignee.email : `team ${action.team}`}`);
     }
     case 'escalate': {
       const to = action.level ?? Math.min(3, ticket.level + 1);
       const r = escalateInTx(tx, {
         ticketId: ticket.id,
+        current: ticket,
         to,
         actor: { type: 'rule', id: a.loaded.key },
         reason: `${a.loaded.rule.name}: ${matchedSummary(a.outcome)}`,
@@ -329,7 +345,7 @@ function applyAction(tx: Tx, a: ActionInput): string {
         now,
       });
       if (r.escalated) a.facts.ticket.level = to;
-      return r.escalated ? `escalated ${r.from} → ${to}, ${r.notified} notice(s)` : `level stays ${r.from}`;
+      return r.escalated ? changed(`escalated ${r.from} → ${to}, ${r.notified} notice(s)`) : unchanged(`level stays ${r.from}`);
     }
     case 'notify': {
       let people = recipientsOf(tx, ticket, action.to, a.config);
@@ -353,7 +369,7 @@ function applyAction(tx: Tx, a: ActionInput): string {
           at: now,
         });
       }
-      return `${n} notice(s) queued`;
+      return unchanged(`${n} notice(s) queued`);
     }
     case 'note': {
       const raw = typeof action.text === 'string' ? action.text : action.text[ticket.language];
@@ -370,7 +386,7 @@ function applyAction(tx: Tx, a: ActionInput): string {
       });
       const m = insertMessage(tx, { ticketId: ticket.id, direction: 'note', channel: ticket.channel, authorType: 'rule', text, createdAt: now });
       appendEvent(tx, { ticketId: ticket.id, type: 'note.added', ...actor, data: { messageId: m.id, rule: a.loaded.key }, at: now });
-      return 'internal note added';
+      return changed('internal note added');
     }
   }
 }

@@ -110,6 +110,8 @@ export function queueStaffNotice(tx: Tx, n: NoticeInput): number {
 
 export interface EscalateInput {
   ticketId: number;
+  /** The ticket as it now stands, when the caller holds it (saves reading it again). */
+  current?: TicketRow;
   /** The level to reach; a ticket already at or above it stays where it is. */
   to: number;
   actor: { type: ActorType; id?: string | null };
@@ -127,7 +129,7 @@ export interface EscalateInput {
  * that level's recipients through the outbox. Exported for the staff "escalate" action too.
  */
 export function escalateInTx(tx: Tx, e: EscalateInput): { escalated: boolean; from: number; notified: number } {
-  const ticket = findTicketById(tx, e.ticketId);
+  const ticket = e.current ?? findTicketById(tx, e.ticketId);
   if (!ticket) return { escalated: false, from: 0, notified: 0 };
   const to = Math.min(3, Math.max(0, e.to));
   if (to <= ticket.level || !raiseTicketLevel(tx, ticket.id, to, e.now)) return { escalated: false, from: ticket.level, notified: 0 };
