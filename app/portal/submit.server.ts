@@ -1,5 +1,7 @@
 // Turns a validated portal form into an InboundMessage for intake(), the one entry every
 // channel uses. The web form is a channel like the others: it knows nothing of tables.
+// Its posts arrive many at once and are answered asynchronously anyway, so they go through
+// intakeGrouped(): concurrent posts share one commit, each answered once its ticket is committed.
 import type { InboundAttachment, InboundMessage } from '../../channels/types';
 import type { Language } from '../../db/constants';
 import { intakeGrouped, type IntakeResult, type TicketFields } from '../tickets/intake.server';

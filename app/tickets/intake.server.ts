@@ -1,6 +1,7 @@
 // intake(): the one entry every channel uses. Finds or creates the customer, threads the
 // message into a ticket or opens one, stores the message, its attachments, events and outbox
-// rows, all in one write transaction. The same provider message id twice is a no-op.
+// rows, all in one write transaction (intakeGrouped: one savepoint of a transaction shared with
+// the intakes that arrive with it). The same provider message id twice is a no-op.
 import type { InboundMessage } from '../../channels/types';
 import { writeTransaction, type Tx } from '../../db/client';
 import { groupedWriteTransaction } from '../../db/group-commit';
