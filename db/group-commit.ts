@@ -50,6 +50,19 @@ class GroupCommit {
 }
 
 function commitGroup(db: Db, jobs: Job[]): void {
+  // Alone, a transaction is its own group: no savepoint needed to keep others safe from it.
+  if (jobs.length === 1) {
+    const job = jobs[0]!;
+    let value: unknown;
+    try {
+      value = writeTransaction(db, job.fn);
+    } catch (error) {
+      job.reject(error);
+      return;
+    }
+    job.resolve(value);
+    return;
+  }
   const client: Database.Database = db.$client;
   const outcomes: Outcome[] = [];
   try {
