@@ -59,6 +59,7 @@ describe('groupedWriteTransaction', () => {
       db.$client.pragma('defer_foreign_keys = on');
       insert(tx, 'orphan', 999);
     });
+    // a succeeded in its savepoint: had it been answered before the COMMIT, it would resolve here.
     await expect(a).rejects.toThrow(/FOREIGN KEY/);
     await expect(b).rejects.toThrow(/FOREIGN KEY/);
     expect(committed()).toEqual([]);
