@@ -4,6 +4,9 @@
 //   form POST /complaint on the built server (express + Remix + the form's action + intake)
 //   (a)  the same form parsing, zod schema and submitComplaint()/intake() on bare node:http
 //   (b)  one prepared INSERT through better-sqlite3 on bare node:http
+// Then latency below saturation: the web form again, on a fresh server and database each time,
+// offered a fixed rate of 50 % and 80 % of the throughput it just measured, still over
+// BENCH_CONNECTIONS connections (BENCH_RATES, default "0.5,0.8", sets the fractions).
 // BENCH_SECONDS (default 10), BENCH_CONNECTIONS (64), DB_SYNC (full) tune a run.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -14,6 +17,7 @@ import { startServer } from '../tests/support/server';
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 64);
 const sync = process.env.DB_SYNC === 'normal' ? 'normal' : 'full';
+const rateFractions = (process.env.BENCH_RATES ?? '0.5,0.8').split(',').map(Number).filter((f) => f > 0);
 const dir = mkdtempSync(join(tmpdir(), 'redress-bench-'));
 
 interface Load {
@@ -43,9 +47,17 @@ function tsx(script: string, args: string[]): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
 }
 
-async function load(url: string): Promise<Load> {
-  const child = tsx('bench/load.ts', [url, String(connections), String(seconds)]);
+/** Saturating load, or a fixed offered `rate` (requests/s over all connections). */
+async function load(url: string, rate?: number): Promise<Load> {
+  const child = tsx('bench/load.ts', [url, String(connections), String(seconds), ...(rate ? [String(rate)] : [])]);
   return JSON.parse(await lines(child)) as Load;
+}
+
+/** The built server, as `npm start` runs it, on its own database. */
+async function formServer(name: string) {
+  mkdirSync(join(dir, name));
+  // Its periodic jobs stay out of the measurement (no mail to send, no timer due): the run is about the request path.
+  return startServer({ DB_SYNC: sync, OUTBOX_INTERVAL_MS: '60000', SLA_SWEEP_MS: '60000', LOG_LEVEL: 'info' }, join(dir, name));
 }
 
 async function reference(script: string, db: string): Promise<{ url: string; stop(): void }> {
@@ -55,12 +67,17 @@ async function reference(script: string, db: string): Promise<{ url: string; sto
 }
 
 async function main(): Promise<void> {
-  // The built server, as `npm start` runs it, on its own database. Its periodic jobs stay out of
-  // the measurement (no mail to send, no timer due): the run is about the request path.
-  mkdirSync(join(dir, 'form'));
-  const server = await startServer({ DB_SYNC: sync, OUTBOX_INTERVAL_MS: '60000', SLA_SWEEP_MS: '60000', LOG_LEVEL: 'info' }, join(dir, 'form'));
+  const server = await formServer('form');
   const form = await load(`${server.url}/complaint`);
   await server.stop();
+
+  const atRates: { rate: number; fraction: number; result: Load }[] = [];
+  for (const fraction of rateFractions) {
+    const rate = Math.max(1, Math.round(form.rps * fraction));
+    const fresh = await formServer(`form-${fraction}`);
+    atRates.push({ rate, fraction, result: await load(`${fresh.url}/complaint`, rate) });
+    await fresh.stop();
+  }
 
   const a = await reference('bench/reference-intake.ts', 'a.sqlite');
   const refA = await load(a.url);
@@ -81,6 +98,13 @@ async function main(): Promise<void> {
       row('web form POST /complaint', form),
       row('(a) intake on bare node:http', refA),
       row('(b) one INSERT on bare node:http', refB),
+      `web form at a fixed offered rate, ${connections} connections (latency from each request's due time):`,
+      ...atRates.map(
+        ({ rate, fraction, result: r }) =>
+          `  ${String(rate).padStart(5)} req/s offered (${Math.round(fraction * 100)} %)  ${r.rps.toFixed(0).padStart(5)} req/s done  ` +
+          `p50 ${String(r.p50).padStart(4)} ms  p99 ${String(r.p99).padStart(4)} ms` +
+          `${r.failed || r.errors ? `  failed ${r.failed} (${JSON.stringify(r.statuses)}) errors ${r.errors}` : ''}`,
+      ),
       '',
     ].join('\n'),
   );

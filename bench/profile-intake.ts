@@ -1,7 +1,8 @@
 // Profiling aid: the web form's intake (form parsing, the zod schema through Conform, and
 // submitComplaint() with the server's ticket hooks) N times in a row, in process, on a fresh
 // database; prints wall and CPU time per intake. Run it under --cpu-prof to see where it goes:
-//   node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx bench/profile-intake.ts 1000
+//   node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx bench/profile-intake.ts 1000 [CONCURRENCY]
+// DB_SYNC=full|normal (default normal).
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,8 +15,10 @@ import { openDb } from '../db/client';
 import { complaintForm, FORM_CONTENT_TYPE } from './payload';
 
 const n = Number(process.argv[2] ?? 500);
+const concurrency = Number(process.argv[3] ?? 1);
+const sync = process.env.DB_SYNC === 'full' ? 'full' : 'normal';
 const dir = mkdtempSync(join(tmpdir(), 'prof-'));
-const db = openDb({ url: `file:${join(dir, 'a.sqlite')}`, sync: 'normal' });
+const db = openDb({ url: `file:${join(dir, 'a.sqlite')}`, sync });
 const ctx: TicketContext = { db, publicUrl: 'http://localhost', attachmentDir: `${dir}/files`, hooks: [] };
 ctx.hooks.push(...createTicketHooks(ctx, { now: new Date() }));
 async function one(i: number) {
@@ -27,10 +30,21 @@ async function one(i: number) {
   if (submission.status !== 'success') throw new Error('bad');
   await submitComplaint(ctx, submission.value, { language: 'zh', now });
 }
-for (let i = 0; i < 50; i++) await one(i);
+// `concurrency` submissions in flight at once, each starting the next when it is answered, as
+// that many HTTP connections would (their intakes then share commits: db/group-commit.ts).
+async function submitAll(from: number, to: number) {
+  let next = from;
+  const worker = async () => {
+    while (next < to) await one(next++);
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+}
+await submitAll(0, 50);
 const t0 = performance.now();
 const c0 = process.cpuUsage();
-for (let i = 50; i < n; i++) await one(i);
+await submitAll(50, n);
 const ms = performance.now() - t0;
 const cpu = process.cpuUsage(c0);
-console.log(`${n - 50} intakes, ${(ms / (n - 50)).toFixed(2)} ms wall, ${((cpu.user + cpu.system) / 1000 / (n - 50)).toFixed(2)} ms CPU each`);
+console.log(
+  `${n - 50} intakes, ${concurrency} at a time, DB_SYNC=${sync}: ${(ms / (n - 50)).toFixed(2)} ms wall, ${((cpu.user + cpu.system) / 1000 / (n - 50)).toFixed(2)} ms CPU each`,
+);

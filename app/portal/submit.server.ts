@@ -1,8 +1,10 @@
 // Turns a validated portal form into an InboundMessage for intake(), the one entry every
 // channel uses. The web form is a channel like the others: it knows nothing of tables.
+// Its posts arrive many at once and are answered asynchronously anyway, so they go through
+// intakeGrouped(): concurrent posts share one commit, each answered once its ticket is committed.
 import type { InboundAttachment, InboundMessage } from '../../channels/types';
 import type { Language } from '../../db/constants';
-import { intake, type IntakeResult, type TicketFields } from '../tickets/intake.server';
+import { intakeGrouped, type IntakeResult, type TicketFields } from '../tickets/intake.server';
 import type { TicketContext } from '../tickets/context';
 import { issueTrackingToken } from '../tickets/tracking.server';
 import type { ComplaintSubmission } from './complaint-form';
@@ -79,7 +81,7 @@ export async function submitComplaint(
     customerNumber: form.customerNumber?.trim() ?? null,
     consentToContact: form.consent,
   };
-  return withToken(ctx, intake(ctx, message, fields, now), now);
+  return withToken(ctx, await intakeGrouped(ctx, message, fields, now), now);
 }
 
 export async function submitFeedback(
@@ -100,7 +102,7 @@ export async function submitFeedback(
     feedbackType: form.feedbackType,
     consentToContact: Boolean(form.email || form.phone),
   };
-  return withToken(ctx, intake(ctx, message, fields, now), now);
+  return withToken(ctx, await intakeGrouped(ctx, message, fields, now), now);
 }
 
 /** A follow-up joins the ticket its token opens; possession of the link is the authorization. */
@@ -118,7 +120,7 @@ export async function submitFollowUp(
     threadHints: [{ kind: 'tracking-token', token }],
     now,
   });
-  const result = intake(ctx, message, {}, now);
+  const result = await intakeGrouped(ctx, message, {}, now);
   // Joined or replayed: the client's own link still works. A case closed in the meantime
   // opened a new ticket instead, whose token is the one to show.
   return result.created ? withToken(ctx, result, now) : { reference: result.reference, token, created: false, duplicate: result.duplicate };

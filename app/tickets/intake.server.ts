@@ -1,8 +1,10 @@
 // intake(): the one entry every channel uses. Finds or creates the customer, threads the
 // message into a ticket or opens one, stores the message, its attachments, events and outbox
-// rows, all in one write transaction. The same provider message id twice is a no-op.
+// rows, all in one write transaction (intakeGrouped: one savepoint of a transaction shared with
+// the intakes that arrive with it). The same provider message id twice is a no-op.
 import type { InboundMessage } from '../../channels/types';
 import { writeTransaction, type Tx } from '../../db/client';
+import { groupedWriteTransaction } from '../../db/group-commit';
 import type { Cause, Channel, ContactKind, Language, Priority, Product, TicketKind } from '../../db/constants';
 import {
   addContacts,
@@ -91,16 +93,50 @@ export function intake(
   fields: TicketFields = {},
   now: Date = message.receivedAt,
 ): IntakeResult {
-  if (message.sender.email) message = { ...message, sender: { ...message.sender, email: message.sender.email.toLowerCase() } };
-  const files = prepareAttachments(ctx.attachmentDir, message.attachments);
+  const prepared = prepareIntake(ctx, message);
   try {
-    const result = writeTransaction(ctx.db, (tx) => intakeInTransaction(ctx, tx, message, fields, files, now));
-    if (result.duplicate) discardAttachmentFiles(ctx.attachmentDir, files);
-    return result;
+    return settled(ctx, prepared, writeTransaction(ctx.db, (tx) => intakeInTransaction(ctx, tx, prepared.message, fields, prepared.files, now)));
   } catch (error) {
-    discardAttachmentFiles(ctx.attachmentDir, files);
+    discardAttachmentFiles(ctx.attachmentDir, prepared.files);
     throw error;
   }
+}
+
+/**
+ * intake() committed together with the other intakes of this turn of the event loop (group
+ * commit, db/group-commit.ts): resolves once the ticket is committed. For callers that answer
+ * asynchronously anyway (the portal's forms), where many requests arrive at once.
+ */
+export async function intakeGrouped(
+  ctx: TicketContext,
+  message: InboundMessage,
+  fields: TicketFields = {},
+  now: Date = message.receivedAt,
+): Promise<IntakeResult> {
+  const prepared = prepareIntake(ctx, message);
+  try {
+    return settled(ctx, prepared, await groupedWriteTransaction(ctx.db, (tx) => intakeInTransaction(ctx, tx, prepared.message, fields, prepared.files, now)));
+  } catch (error) {
+    discardAttachmentFiles(ctx.attachmentDir, prepared.files);
+    throw error;
+  }
+}
+
+interface PreparedIntake {
+  message: InboundMessage;
+  files: StoredFile[];
+}
+
+/** The sender's email lower-cased, and the attachments' bytes written before the write lock is taken. */
+function prepareIntake(ctx: TicketContext, message: InboundMessage): PreparedIntake {
+  if (message.sender.email) message = { ...message, sender: { ...message.sender, email: message.sender.email.toLowerCase() } };
+  return { message, files: prepareAttachments(ctx.attachmentDir, message.attachments) };
+}
+
+/** A duplicate stored nothing: its attachment files go. */
+function settled(ctx: TicketContext, prepared: PreparedIntake, result: IntakeResult): IntakeResult {
+  if (result.duplicate) discardAttachmentFiles(ctx.attachmentDir, prepared.files);
+  return result;
 }
 
 function intakeInTransaction(

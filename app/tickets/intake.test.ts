@@ -1,11 +1,12 @@
 import { execFileSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openDb } from '../../db/client';
 import { outboxOfTicket } from '../../db/store/outbox';
 import { eventsOf, messagesOf } from '../../db/store/tickets';
 import { testContext, webMessage } from '../../tests/support/ticket-context';
-import { intake } from './intake.server';
+import { intake, intakeGrouped, NoThreadForAutomated } from './intake.server';
 
 describe('intake', () => {
   it('opens a ticket with its customer, message, events and acknowledgements in one go', () => {
@@ -107,5 +108,26 @@ describe('intake', () => {
     const numbers = refs.map((r) => Number(r.slice(-6))).sort((a, b) => a - b);
     expect(numbers[0]).toBe(1);
     expect(numbers.at(-1)).toBe(160);
+  });
+});
+
+describe('intakeGrouped', () => {
+  it('commits intakes that arrive together; one that fails takes none of the others down and leaves no file behind', async () => {
+    const ctx = testContext({ file: true });
+    const pdf = (name: string) => ({ filename: name, declaredType: 'application/pdf', content: new TextEncoder().encode('%PDF-1.4\n%âãÏÓ\n') });
+    const [first, automated, second] = await Promise.allSettled([
+      intakeGrouped(ctx, webMessage({ attachments: [pdf('kept.pdf')] }), { kind: 'complaint' }),
+      // An auto-reply that continues no thread is refused inside its transaction.
+      intakeGrouped(ctx, webMessage({ channel: 'email', automated: 'auto-reply', attachments: [pdf('dropped.pdf')] }), { kind: 'complaint' }),
+      intakeGrouped(ctx, webMessage(), { kind: 'complaint' }),
+    ]);
+    expect(automated.status === 'rejected' && automated.reason).toBeInstanceOf(NoThreadForAutomated);
+    expect(first.status === 'fulfilled' && first.value.reference).toBe('CMP-2026-000001');
+    expect(second.status === 'fulfilled' && second.value.reference).toBe('CMP-2026-000002');
+    const reader = openDb({ url: `file:${join(ctx.dir, 'db.sqlite')}`, migrate: false });
+    expect(reader.$client.prepare('select reference from tickets order by id').pluck().all()).toEqual(['CMP-2026-000001', 'CMP-2026-000002']);
+    expect(reader.$client.prepare('select filename from attachments').pluck().all()).toEqual(['kept.pdf']);
+    expect(readdirSync(ctx.attachmentDir)).toHaveLength(1);
+    reader.$client.close();
   });
 });
