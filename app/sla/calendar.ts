@@ -93,9 +93,22 @@ function wallClock(zone: string, instant: number): number {
   return Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!);
 }
 
-/** Offset of the zone from UTC at `instant`, in ms (positive east of Greenwich). */
+const offsets = new Map<string, number>();
+/**
+ * Offset of the zone from UTC at `instant`, in ms (positive east of Greenwich). Cached per
+ * quarter hour (every zone changes its clocks on a quarter hour): Intl's formatToParts is the
+ * slow part of calendar arithmetic, and a new ticket's three timers ask for hundreds of offsets.
+ */
 export function zoneOffset(zone: string, instant: number): number {
-  return wallClock(zone, Math.floor(instant / 1000) * 1000) - Math.floor(instant / 1000) * 1000;
+  const key = `${zone}|${Math.floor(instant / 900_000)}`;
+  let offset = offsets.get(key);
+  if (offset === undefined) {
+    const second = Math.floor(instant / 1000) * 1000;
+    offset = wallClock(zone, second) - second;
+    if (offsets.size > 100_000) offsets.clear();
+    offsets.set(key, offset);
+  }
+  return offset;
 }
 
 /** The instant at which the zone's clocks show this local time. A time skipped by a DST jump maps past the jump. */
@@ -105,25 +118,14 @@ export function zonedInstant(zone: string, localAsUtc: number): number {
   return second;
 }
 
-const offsets = new Map<string, number>();
-/**
- * The zone's wall clock at `instant` as "YYYY-MM-DD HH:MM". Offsets are cached per quarter hour
- * (every zone changes its clocks on a quarter hour), so formatting thousands of instants is cheap.
- */
+/** The zone's wall clock at `instant` as "YYYY-MM-DD HH:MM". */
 export function localDateTime(zone: string, instant: number): string {
-  const key = `${zone}|${Math.floor(instant / 900_000)}`;
-  let offset = offsets.get(key);
-  if (offset === undefined) {
-    offset = zoneOffset(zone, instant);
-    if (offsets.size > 100_000) offsets.clear();
-    offsets.set(key, offset);
-  }
-  return new Date(instant + offset).toISOString().slice(0, 16).replace('T', ' ');
+  return new Date(instant + zoneOffset(zone, instant)).toISOString().slice(0, 16).replace('T', ' ');
 }
 
 /** The local date (as YYYY-MM-DD) of an instant in the zone. */
 export function localDate(zone: string, instant: number): string {
-  return new Date(wallClock(zone, instant)).toISOString().slice(0, 10);
+  return new Date(instant + zoneOffset(zone, instant)).toISOString().slice(0, 10);
 }
 
 function nextDate(date: string, days = 1): string {
