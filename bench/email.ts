@@ -13,6 +13,19 @@ const { values } = parseArgs({ options: { messages: { type: 'string', default: '
 const COUNT = Number(values.messages);
 const BIG_MB = Number(values.big);
 
+/**
+ * CPU time (user + system) the process has used so far, in ms, from /proc/PID/stat. The machine is
+ * shared, so messages per second swing with the load; the server's CPU per message does not.
+ */
+function cpuMs(pid: number): number {
+  // Fields after the command name (which may hold spaces) start at state; utime and stime are the 12th and 13th.
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+}
+/** USER_HZ: 100 on Linux. */
+const CLOCK_TICKS = 100;
+
 /** Peak resident memory of a process (VmHWM), in MB. */
 function peakMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -69,7 +82,13 @@ function bigMessage(mb: number): Buffer {
 
 async function withServer<T>(fn: (s: TestServer, smtpPort: number) => Promise<T>): Promise<T> {
   const smtpPort = await freePort();
-  const server = await startServer({ SMTP_PORT: String(smtpPort), DB_SYNC: 'full', OUTBOX_INTERVAL_MS: '1000' }, undefined, { timeoutMs: 180_000 });
+  // BENCH_SERVER_NODE_OPTIONS: passed to the server process (e.g. `--import` a profiler preload).
+  const nodeOptions: Record<string, string> = process.env.BENCH_SERVER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS } : {};
+  const server = await startServer(
+    { SMTP_PORT: String(smtpPort), DB_SYNC: 'full', OUTBOX_INTERVAL_MS: '1000', ...nodeOptions },
+    undefined,
+    { timeoutMs: 180_000 },
+  );
   try {
     return await fn(server, smtpPort);
   } finally {
@@ -93,6 +112,7 @@ async function main(): Promise<void> {
     });
     // Warm-up: a few messages so module loading and the first prepared statements are not timed.
     for (let i = 0; i < 4; i++) await transport.sendMail({ envelope: { from: 'w@bench.example', to: ['c@redress.test'] }, raw: message(COUNT + i, 50 * 1024) });
+    const cpuBefore = cpuMs(server.child.pid!);
     const started = process.hrtime.bigint();
     let next = 0;
     let failed = 0;
@@ -105,9 +125,11 @@ async function main(): Promise<void> {
       }),
     );
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const cpuPerMessage = (cpuMs(server.child.pid!) - cpuBefore) / COUNT;
     transport.close();
     console.log(
       `50 KB: ${COUNT} messages in ${seconds.toFixed(2)} s = ${(COUNT / seconds).toFixed(0)} messages/s` +
+        `; server CPU ${cpuPerMessage.toFixed(1)} ms per message` +
         `${failed ? ` (${failed} failed)` : ''}; server peak RSS ${peakMb(server.child.pid!).toFixed(0)} MB`,
     );
   });

@@ -1,6 +1,8 @@
 // Profiling aid: N 50 KB emails (the bench:email message) through receiveEmail() with the
 // server's ticket hooks, in process, on a fresh database; prints wall and CPU time per message.
-//   node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx bench/profile-email.ts 300
+// The second argument is how many messages are received at once (bench:email uses 4 SMTP
+// connections; 1, the default, receives one after another).
+//   node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx bench/profile-email.ts 300 4
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,8 +22,19 @@ const ctx: TicketContext = { db, publicUrl: 'http://localhost', attachmentDir: `
 ctx.hooks.push(...createTicketHooks(ctx, { now: new Date() }));
 const r = { tickets: ctx, quarantineDir: `${dir}/q`, parse: { ownHosts: ['localhost'] } };
 const n = Number(process.argv[2] ?? 300);
-for (let i = 0; i < 30; i++) await receiveEmail(r, { raw: message(i, 50 * 1024), source: 'smtp', now: new Date() });
+const concurrency = Number(process.argv[3] ?? 1);
+async function receiveRange(from: number, to: number): Promise<void> {
+  let next = from;
+  const receiver = async () => {
+    while (next < to) {
+      const result = await receiveEmail(r, { raw: message(next++, 50 * 1024), source: 'smtp', now: new Date() });
+      if (result.status !== 'stored') throw new Error(`not stored: ${result.error}`);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, receiver));
+}
+await receiveRange(0, 30);
 const c0 = process.cpuUsage(); const t0 = performance.now();
-for (let i = 30; i < n; i++) await receiveEmail(r, { raw: message(i, 50 * 1024), source: 'smtp', now: new Date() });
+await receiveRange(30, n);
 const cpu = process.cpuUsage(c0);
-console.log(`${n - 30} emails: ${((performance.now() - t0) / (n - 30)).toFixed(2)} ms wall, ${((cpu.user + cpu.system) / 1000 / (n - 30)).toFixed(2)} ms CPU each`);
+console.log(`${n - 30} emails, ${concurrency} at a time: ${((performance.now() - t0) / (n - 30)).toFixed(2)} ms wall, ${((cpu.user + cpu.system) / 1000 / (n - 30)).toFixed(2)} ms CPU each`);

@@ -23,6 +23,7 @@ import {
 import { appendEvent } from '../../db/store/tickets';
 import type { TicketContext } from '../tickets/context';
 import { intake, NoThreadForAutomated } from '../tickets/intake.server';
+import { announce } from './commit-group.server';
 
 export interface EmailReceiver {
   tickets: TicketContext;
@@ -75,21 +76,26 @@ export function decompressRaw(data: Buffer, encoding: string): Buffer {
 }
 
 export async function receiveEmail(r: EmailReceiver, input: ReceiveInput): Promise<ReceiveResult> {
+  // Announced before parsing, so that messages parsed side by side share one commit.
+  const slot = announce(r.tickets.db);
   let parsed: ParsedEmail;
   try {
     parsed = await parseEmail(input.raw, { ...r.parse, envelope: input.envelope, receivedAt: input.now });
   } catch (error) {
+    slot.withdraw();
     const message = errorText(error);
     const quarantineId = quarantine(r, input, message);
     return { status: 'quarantined', quarantineId, error: message, retry: quarantineId === null };
   }
-  try {
-    return storeParsed(r, parsed, input);
-  } catch (error) {
-    const message = errorText(error);
-    return { status: 'quarantined', quarantineId: quarantine(r, input, message), error: message, retry: true };
-  }
+  const stored = await slot.store(() => storeParsed(r, parsed, input), { alone: hasFiles(parsed) });
+  if (stored.ok) return stored.value;
+  const message = errorText(stored.error);
+  return { status: 'quarantined', quarantineId: quarantine(r, input, message), error: message, retry: true };
 }
+
+// Intake writes attachment files before it takes the write lock; inside a group it would write
+// them under the group's lock, and again if the group had to be retried message by message.
+const hasFiles = (parsed: ParsedEmail) => parsed.kind === 'message' && parsed.message.attachments.length > 0;
 
 const errorText = (error: unknown) => (error instanceof Error ? `${error.name}: ${error.message}` : String(error));
 

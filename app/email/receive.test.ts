@@ -211,6 +211,25 @@ describe('quarantine', () => {
     expect(await replayQuarantined(r, q!.id, at(4))).toMatchObject({ ok: false, error: expect.stringContaining('already replayed') });
     expect(existsSync(join(r.quarantineDir, q!.file))).toBe(true);
   });
+
+  it('mail received side by side is stored in one group; the one that fails is quarantined alone', async () => {
+    const { ctx, r, db } = setup();
+    ctx.db.$client.exec(
+      `create trigger fail_one before insert on inbound_emails when new.dedupe_key = '<bad@example.com>'
+       begin select raise(abort, 'database or disk is full'); end`,
+    );
+    const results = await Promise.all(
+      ['<a@example.com>', '<bad@example.com>', '<b@example.com>'].map((id, i) =>
+        receiveEmail(r, { raw: mail({ id, from: `Client ${i} <client${i}@example.com>` }), source: 'smtp', now: T0 }),
+      ),
+    );
+    expect(results.map((x) => x.status)).toEqual(['stored', 'quarantined', 'stored']);
+    expect(db.select({ key: inboundEmails.dedupeKey }).from(inboundEmails).all().map((x) => x.key).sort()).toEqual(['<a@example.com>', '<b@example.com>']);
+    // The failed message left nothing behind but its quarantine row: no ticket, no message.
+    expect(db.select().from(tickets).all()).toHaveLength(2);
+    expect(db.select().from(messages).all()).toHaveLength(2);
+    expect(countOpenQuarantine(db)).toBe(1);
+  });
 });
 
 describe('attachments', () => {

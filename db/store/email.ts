@@ -1,7 +1,7 @@
 // The email channel's reads and writes: raw mail kept with what it became, bounces matched to
 // what they return, quarantine, the IMAP poller's position and the acknowledgement throttle.
-import { and, desc, eq, gte, inArray, isNull, lt, sql } from 'drizzle-orm';
-import type { Db, Tx } from '../client';
+import { and, desc, eq, gte, inArray, isNull, sql } from 'drizzle-orm';
+import { insertRow, preparedFor, type Db, type Tx } from '../client';
 import { ackThrottle, customerContacts, emailQuarantine, imapState, inboundEmails, messages, outbox, type EmailOutcome, type EmailSource } from '../schema';
 
 export interface InboundEmailInput {
@@ -20,20 +20,23 @@ export interface InboundEmailInput {
 
 /** False when that email was already recorded (a second delivery). */
 export function recordInboundEmail(tx: Tx, e: InboundEmailInput): boolean {
-  const r = tx
-    .insert(inboundEmails)
-    .values({ ...e, messageId: e.messageId ?? null, ticketId: e.ticketId ?? null, detail: e.detail ? JSON.stringify(e.detail) : null })
-    .onConflictDoNothing()
-    .run();
-  return r.changes > 0;
+  return insertRow(
+    tx,
+    inboundEmails,
+    { ...e, messageId: e.messageId ?? null, ticketId: e.ticketId ?? null, detail: e.detail ? JSON.stringify(e.detail) : null },
+    { ignoreConflict: true },
+  );
 }
 
+// Read for every email received, before anything else: prepared once per connection.
 export function findInboundEmail(tx: Tx | Db, dedupeKey: string) {
-  return tx
-    .select({ id: inboundEmails.id, outcome: inboundEmails.outcome, ticketId: inboundEmails.ticketId, messageId: inboundEmails.messageId })
-    .from(inboundEmails)
-    .where(eq(inboundEmails.dedupeKey, dedupeKey))
-    .get();
+  return preparedFor(tx as Tx, 'email:inbound-by-dedupe-key', (t) =>
+    t
+      .select({ id: inboundEmails.id, outcome: inboundEmails.outcome, ticketId: inboundEmails.ticketId, messageId: inboundEmails.messageId })
+      .from(inboundEmails)
+      .where(eq(inboundEmails.dedupeKey, sql.placeholder('dedupeKey')))
+      .prepare(),
+  ).get({ dedupeKey });
 }
 
 export function rawEmailOfMessage(tx: Tx | Db, messageId: number) {
@@ -98,17 +101,20 @@ export function markEmailUndeliverable(tx: Tx, email: string, now: Date): boolea
  * messages from one sender cannot both win.
  */
 export function claimAckSlot(tx: Tx, channel: string, recipient: string, now: Date, windowMs: number): boolean {
-  const cutoff = new Date(now.getTime() - windowMs);
-  const r = tx
-    .insert(ackThrottle)
-    .values({ channel, recipient, lastAt: now })
-    .onConflictDoUpdate({
-      target: [ackThrottle.channel, ackThrottle.recipient],
-      set: { lastAt: now },
-      setWhere: lt(ackThrottle.lastAt, cutoff),
-    })
-    .run();
-  return r.changes > 0;
+  // Prepared once per connection (it runs in every email intake). The window is compared with
+  // the new row's time (excluded.last_at, which is `now`) so that only plain numbers are bound.
+  const claim = preparedFor(tx, 'email:claim-ack-slot', (t) =>
+    t
+      .insert(ackThrottle)
+      .values({ channel: sql.placeholder('channel'), recipient: sql.placeholder('recipient'), lastAt: sql.placeholder('now') })
+      .onConflictDoUpdate({
+        target: [ackThrottle.channel, ackThrottle.recipient],
+        set: { lastAt: sql`excluded.last_at` },
+        setWhere: sql`${ackThrottle.lastAt} < excluded.last_at - ${sql.placeholder('windowMs')}`,
+      })
+      .prepare(),
+  );
+  return claim.run({ channel, recipient, now, windowMs }).changes > 0;
 }
 
 // ---- quarantine
