@@ -1,7 +1,8 @@
 // Group commit for inbound mail: messages received at about the same time are stored in one
 // write transaction, each in its own savepoint, so they share one commit (under
 // synchronous=FULL, one fsync of the log; and the pages every intake touches, written once)
-// instead of paying one each. Each caller's promise settles only after the transaction that
+// instead of paying one each. The commit is db/group-commit.ts's commitTogether; what is mail's
+// own is when a group is written: once the messages being parsed have joined it. Each caller's promise settles only after the transaction that
 // holds its message has committed, so an SMTP 250 still means "stored". A message that fails
 // rolls back its own savepoint only; if the transaction as a whole fails (its commit, or an
 // error that ended it), nothing of the group was kept and every message is stored again on its
@@ -11,12 +12,13 @@
 // its first message, whichever comes first: a slow parse (a 20 MB message) never holds the
 // others' answers for longer than that.
 import type { Db } from '../../db/client';
+import { commitTogether, type Outcome } from '../../db/group-commit';
 
 /** Enough to share a commit; small enough that the first message's answer is not held long. */
 export const MAX_GROUP = 32;
 export const MAX_WAIT_MS = 5;
 
-export type StoreOutcome<R> = { ok: true; value: R } | { ok: false; error: unknown };
+export type StoreOutcome<R> = Outcome<R>;
 
 interface Pending<R> {
   store: () => R;
@@ -63,7 +65,7 @@ export function announce(db: Db): Slot {
     store<R>(store: () => R, opts: { alone?: boolean } = {}) {
       use();
       return new Promise<StoreOutcome<R>>((settle) => {
-        if (opts.alone) settleAlone({ store, settle });
+        if (opts.alone) storeTogether(db, [{ store, settle } as Pending<unknown>]);
         else groups.group.push({ store, settle } as Pending<unknown>);
         schedule(db, groups);
       });
@@ -95,43 +97,16 @@ function flush(db: Db, g: Groups): void {
   g.flushing = false;
   const group = g.group;
   g.group = [];
-  if (group.length === 1) settleAlone(group[0]!);
-  else if (group.length > 1) storeTogether(db, group);
+  if (group.length > 0) storeTogether(db, group);
   // Messages that joined while this group was being written (MAX_GROUP) start the next one.
   schedule(db, g);
 }
 
+/** Stores a group (of one, too: then on its own) and settles each message's promise. */
 function storeTogether(db: Db, group: Pending<unknown>[]): void {
-  const client = db.$client;
-  const outcomes: StoreOutcome<unknown>[] = [];
-  try {
-    client
-      .transaction(() => {
-        for (const item of group) {
-          try {
-            // A nested better-sqlite3 transaction is a savepoint: a failure undoes this message only.
-            outcomes.push({ ok: true, value: client.transaction(item.store).immediate() });
-          } catch (error) {
-            // Some errors (disk full, I/O) end the whole transaction: then each is stored alone.
-            if (!client.inTransaction) throw error;
-            outcomes.push({ ok: false, error });
-          }
-        }
-      })
-      .immediate();
-  } catch {
-    for (const item of group) settleAlone(item);
-    return;
-  }
-  group.forEach((item, i) => item.settle(outcomes[i]!));
+  commitTogether(
+    db,
+    group.map((item) => item.store),
+  ).forEach((outcome, i) => group[i]!.settle(outcome));
 }
 
-function settleAlone<R>(item: Pending<R>): void {
-  let outcome: StoreOutcome<R>;
-  try {
-    outcome = { ok: true, value: item.store() };
-  } catch (error) {
-    outcome = { ok: false, error };
-  }
-  item.settle(outcome);
-}
