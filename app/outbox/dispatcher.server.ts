@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { OutboundMessage, Sender, SendResult } from '../../channels/types';
 import type { Db } from '../../db/client';
+import { groupedWriteTransaction } from '../../db/group-commit';
 import type { OutboxChannel } from '../../db/constants';
 import {
   claimDueOutbox,
@@ -74,12 +75,15 @@ export function createDispatcher({
           result = { ok: false, permanent: false, error: error instanceof Error ? error.message : String(error) };
         }
         const settledAt = new Date(Math.max(now.getTime(), Date.now()));
-        if (result.ok) markOutboxSent(db, row.id, result.providerId ?? null, settledAt);
-        else if (result.permanent) markOutboxFailed(db, row.id, result.error);
-        else {
-          const wait = Math.max(result.retryAfterMs ?? 0, backoffMs(row.attempts, backoffBaseMs));
-          rescheduleOutbox(db, row.id, result.error, new Date(settledAt.getTime() + wait));
-        }
+        // Rows whose sends finish in the same turn share one commit (one fsync, not one each).
+        await groupedWriteTransaction(db, (tx) => {
+          if (result.ok) markOutboxSent(tx, row.id, result.providerId ?? null, settledAt);
+          else if (result.permanent) markOutboxFailed(tx, row.id, result.error);
+          else {
+            const wait = Math.max(result.retryAfterMs ?? 0, backoffMs(row.attempts, backoffBaseMs));
+            rescheduleOutbox(tx, row.id, result.error, new Date(settledAt.getTime() + wait));
+          }
+        });
         onResult?.(row, result);
       }),
     );

@@ -81,22 +81,22 @@ export function claimDueOutbox(
   );
 }
 
-export function markOutboxSent(db: Db, id: number, providerId: string | null, now: Date): void {
-  db.update(outbox)
+export function markOutboxSent(tx: Tx, id: number, providerId: string | null, now: Date): void {
+  tx.update(outbox)
     .set({ status: 'sent', providerId, sentAt: now, leaseUntil: null, lastError: null })
     .where(and(eq(outbox.id, id), eq(outbox.status, 'sending')))
     .run();
 }
 
-export function markOutboxFailed(db: Db, id: number, error: string): void {
-  db.update(outbox)
+export function markOutboxFailed(tx: Tx, id: number, error: string): void {
+  tx.update(outbox)
     .set({ status: 'failed', lastError: error, leaseUntil: null })
     .where(and(eq(outbox.id, id), eq(outbox.status, 'sending')))
     .run();
 }
 
-export function rescheduleOutbox(db: Db, id: number, error: string, nextAttemptAt: Date): void {
-  db.update(outbox)
+export function rescheduleOutbox(tx: Tx, id: number, error: string, nextAttemptAt: Date): void {
+  tx.update(outbox)
     .set({ status: 'queued', lastError: error, nextAttemptAt, leaseUntil: null })
     .where(and(eq(outbox.id, id), eq(outbox.status, 'sending')))
     .run();
