@@ -87,11 +87,15 @@ export async function receiveEmail(r: EmailReceiver, input: ReceiveInput): Promi
     const quarantineId = quarantine(r, input, message);
     return { status: 'quarantined', quarantineId, error: message, retry: quarantineId === null };
   }
-  const stored = await slot.store(() => storeParsed(r, parsed, input), { alone: hasFiles(parsed) });
+  const stored = await slot.store(() => storeParsed(r, parsed, input), { alone: hasFiles(parsed) || input.raw.length > GROUP_MAX_BYTES });
   if (stored.ok) return stored.value;
   const message = errorText(stored.error);
   return { status: 'quarantined', quarantineId: quarantine(r, input, message), error: message, retry: true };
 }
+
+// A big message is stored alone: a group's transaction is written to the log whole before any
+// of it can be checkpointed, so groups of large messages would let the -wal file grow with them.
+const GROUP_MAX_BYTES = 256 * 1024;
 
 // Intake writes attachment files before it takes the write lock; inside a group it would write
 // them under the group's lock, and again if the group had to be retried message by message.
