@@ -25,6 +25,8 @@ interface Load {
   total: number;
   p50: number;
   p99: number;
+  /** The slowest post (paced runs only). */
+  max?: number;
   failed: number;
   statuses: Record<string, number>;
   errors: number;
@@ -98,11 +100,11 @@ async function main(): Promise<void> {
       row('web form POST /complaint', form),
       row('(a) intake on bare node:http', refA),
       row('(b) one INSERT on bare node:http', refB),
-      `web form at a fixed offered rate, ${connections} connections (latency from each request's due time):`,
+      `web form at a fixed offered rate, evenly paced, up to ${connections} connections (latency from each post's due time):`,
       ...atRates.map(
         ({ rate, fraction, result: r }) =>
           `  ${String(rate).padStart(5)} req/s offered (${Math.round(fraction * 100)} %)  ${r.rps.toFixed(0).padStart(5)} req/s done  ` +
-          `p50 ${String(r.p50).padStart(4)} ms  p99 ${String(r.p99).padStart(4)} ms` +
+          `p50 ${String(r.p50).padStart(4)} ms  p99 ${String(r.p99).padStart(4)} ms  max ${String(r.max ?? '?').padStart(4)} ms` +
           `${r.failed || r.errors ? `  failed ${r.failed} (${JSON.stringify(r.statuses)}) errors ${r.errors}` : ''}`,
       ),
       '',
