@@ -74,9 +74,9 @@ async function main(): Promise<void> {
   await server.stop();
 
   const atRates: { rate: number; fraction: number; result: Load }[] = [];
-  for (const fraction of rateFractions) {
+  for (const [i, fraction] of rateFractions.entries()) {
     const rate = Math.max(1, Math.round(form.rps * fraction));
-    const fresh = await formServer(`form-${fraction}`);
+    const fresh = await formServer(`form-rate-${i}`);
     atRates.push({ rate, fraction, result: await load(`${fresh.url}/complaint`, rate) });
     await fresh.stop();
   }
