@@ -5,8 +5,9 @@
 //   (a)  the same form parsing, zod schema and submitComplaint()/intake() on bare node:http
 //   (b)  one prepared INSERT through better-sqlite3 on bare node:http
 // Then latency below saturation: the web form again, on a fresh server and database each time,
-// offered a fixed rate of 50 % and 80 % of the throughput it just measured, still over
-// BENCH_CONNECTIONS connections (BENCH_RATES, default "0.5,0.8", sets the fractions).
+// warmed up for 3 s, then offered a fixed rate of 50 % and 80 % of the throughput it just
+// measured, evenly paced over up to BENCH_CONNECTIONS connections (BENCH_RATES, default
+// "0.5,0.8", sets the fractions).
 // BENCH_SECONDS (default 10), BENCH_CONNECTIONS (64), DB_SYNC (full) tune a run.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -49,9 +50,11 @@ function tsx(script: string, args: string[]): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
 }
 
+const WARM_UP_SECONDS = 3;
+
 /** Saturating load, or a fixed offered `rate` (requests/s over all connections). */
-async function load(url: string, rate?: number): Promise<Load> {
-  const child = tsx('bench/load.ts', [url, String(connections), String(seconds), ...(rate ? [String(rate)] : [])]);
+async function load(url: string, rate?: number, duration = seconds): Promise<Load> {
+  const child = tsx('bench/load.ts', [url, String(connections), String(duration), ...(rate ? [String(rate)] : [])]);
   return JSON.parse(await lines(child)) as Load;
 }
 
@@ -77,6 +80,10 @@ async function main(): Promise<void> {
   for (const [i, fraction] of rateFractions.entries()) {
     const rate = Math.max(1, Math.round(form.rps * fraction));
     const fresh = await formServer(`form-rate-${i}`);
+    // Warmed up first at the same rate (not measured): a fresh process compiles its code and
+    // fills its caches in its first seconds, with stalls of up to ~0.6 s that would otherwise be
+    // the run's p99.
+    await load(`${fresh.url}/complaint`, rate, WARM_UP_SECONDS);
     atRates.push({ rate, fraction, result: await load(`${fresh.url}/complaint`, rate) });
     await fresh.stop();
   }

@@ -33,7 +33,9 @@ function post(agent: http.Agent, body: string): Promise<number> {
 }
 
 async function paced(perSecond: number) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: Number(connections) });
+  // FIFO: every open connection is used in turn, so none sits idle past the server's keep-alive
+  // timeout (5 s) to be reused just as the server closes it (an ECONNRESET that is the client's doing).
+  const agent = new http.Agent({ keepAlive: true, maxSockets: Number(connections), scheduling: 'fifo' });
   const total = Math.round(perSecond * Number(seconds));
   const latencies: number[] = [];
   const statuses: Record<string, number> = {};
