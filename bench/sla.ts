@@ -98,6 +98,15 @@ function load(): void {
   if (values.db !== undefined) copyFileSync(file, values.db);
 }
 const due = (client.prepare(`select count(*) as n from sla_timers where state = 'running' and next_action_at <= ?`).get(T) as { n: number }).n;
+const running = (client.prepare(`select count(*) as n from sla_timers where state = 'running'`).get() as { n: number }).n;
+// Without --spread the due timers are the oldest tickets, 1 to DUE.
+const lastDue = (client.prepare(`select max(ticket_id) as id from sla_timers where state = 'running' and next_action_at <= ?`).get(T) as { id: number | null }).id;
+const spreadAsAsked = values.spread ? (lastDue ?? 0) > DUE : lastDue === due;
+if (kept && (running !== TICKETS || due !== Math.min(DUE, TICKETS) || !spreadAsAsked)) {
+  // A kept file made with other figures would measure something else under these.
+  console.error(`${values.db} holds ${running} running timers, ${due} due (${lastDue === due ? 'the oldest tickets' : 'spread'}): not these figures; delete it or pass its own`);
+  process.exit(2);
+}
 const plan = client
   .prepare(`explain query plan select id from sla_timers indexed by sla_timers_next_idx where state = 'running' and next_action_at <= ? order by next_action_at limit 500`)
   .all(T)
